@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds the package: pkg/web (browsers, bundlers, workerd, Deno) and pkg/node,
+# each optimised with binaryen's wasm-opt -Oz, then prints the shipped size.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+for target in web nodejs; do
+  out="pkg/${target%js}"
+  wasm-pack --log-level warn build --mode no-install --release --no-pack \
+    --target "$target" --out-dir "$out" --out-name modelwire
+  wasm-opt -Oz "$out/modelwire_bg.wasm" -o "$out/modelwire_bg.wasm"
+  # wasm-pack writes a catch-all .gitignore that would also hide the files from npm pack.
+  rm -f "$out/.gitignore"
+done
+# The nodejs glue is CommonJS; our package.json says "type": "module".
+echo '{ "type": "commonjs" }' > pkg/node/package.json
+
+node scripts/size.js

@@ -1,0 +1,16 @@
+// Prints and records the size of what a browser downloads: the wasm module and
+// its JS glue, raw and gzip -9 (the figure in the README's numbers section).
+import { readFileSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+
+const files = ["pkg/web/modelwire_bg.wasm", "pkg/web/modelwire.js"];
+const sizes = files.map((file) => {
+  const bytes = readFileSync(file);
+  return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+});
+const total = sizes.reduce((t, s) => ({ raw: t.raw + s.raw, gzip: t.gzip + s.gzip }), { raw: 0, gzip: 0 });
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+for (const s of [...sizes, { file: "total", ...total }]) {
+  console.log(`size: ${s.file.padEnd(28)} ${kib(s.raw).padStart(10)} raw ${kib(s.gzip).padStart(10)} gzip`);
+}
+writeFileSync("pkg/size.json", JSON.stringify({ files: sizes, total }, null, 2) + "\n");

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, builds, then runs every suite. It is
+# exactly what CI runs. Every step runs even after a failure, so one run shows
+# everything that is broken; the exit code is non-zero if any step failed.
+set -uo pipefail
+source "$(dirname "$0")/env.sh"
+
+bash scripts/setup.sh || exit 1
+bash scripts/build.sh || exit 1
+
+passed=()
+failed=()
+step() {
+  local name=$1
+  shift
+  printf '\n=== %s\n' "$name"
+  if "$@"; then passed+=("$name"); else failed+=("$name"); fi
+}
+wasm_test() { wasm-pack --log-level warn test --mode no-install "$@" -- --test wasm_glue; }
+
+step "cargo fmt --check" cargo fmt --all -- --check
+step "clippy (host)" cargo clippy --all-targets -- -D warnings
+step "clippy (wasm32)" cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+step "cargo test (host: unit, spec, SSE conformance, properties, doc)" cargo test
+step "wasm-bindgen-test in Node" wasm_test --node
+step "wasm-bindgen-test in Chromium" env WASM_BINDGEN_USE_BROWSER=1 bash -c "$(declare -f wasm_test); wasm_test --headless --chrome"
+step "tsc --strict (typings, entries, examples)" tsc -p tsconfig.json
+step "package in Node" node --test tests/js/
+step "page in Chromium (Playwright)" node --test tests/browser/
+if [ -d tests/emulator ]; then step "emulator with the official SDKs" node --test tests/emulator/; fi
+
+printf '\n=== summary\n'
+for name in "${passed[@]}"; do printf 'ok      %s\n' "$name"; done
+for name in "${failed[@]}"; do printf 'FAILED  %s\n' "$name"; done
+printf 'steps: %d passed, %d failed\n' "${#passed[@]}" "${#failed[@]}"
+[ "${#failed[@]}" -eq 0 ]

@@ -1,0 +1,18 @@
+//! modelwire: a client core for Baseten's Model APIs and any OpenAI- or
+//! Anthropic-compatible inference endpoint, compiled to WebAssembly.
+//!
+//! The crate is split in two, and the compiler enforces the split:
+//!
+//! - the **core** (every module except `wasm`) is plain Rust with no I/O and no
+//!   JavaScript types, tested on the host with `cargo test`;
+//! - the **binding** ([`wasm`], only built for `wasm32`) adapts the core to
+//!   JavaScript and owns everything that touches `JsValue`.
+//!
+//! Module map:
+//! - [`sse`]: an incremental, byte-level Server-Sent Events decoder
+//!   ([`sse::SseDecoder`]) following the WHATWG parsing rules.
+
+pub mod sse;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

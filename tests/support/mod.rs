@@ -1,0 +1,112 @@
+//! Shared helpers for the conformance runners: finding the corpus in
+//! `../shared/conformance`, reading its vectors, and counting results.
+
+use base64::Engine;
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// One folder of the conformance corpus.
+pub struct Corpus {
+    root: PathBuf,
+}
+
+impl Corpus {
+    /// `../shared/conformance/<part>` (or `$MODELWIRE_CONFORMANCE/<part>`).
+    /// When it is missing: panics under `CI=true`, where a skipped corpus
+    /// would pass silently, and otherwise prints why and returns `None`.
+    pub fn locate(part: &str) -> Option<Corpus> {
+        let base = std::env::var_os("MODELWIRE_CONFORMANCE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"));
+        let root = base.join(part);
+        if root.is_dir() {
+            return Some(Corpus { root });
+        }
+        let message = format!(
+            "conformance corpus not found at {} (set MODELWIRE_CONFORMANCE)",
+            root.display()
+        );
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{message}");
+        }
+        eprintln!("SKIPPED: {message}");
+        None
+    }
+
+    /// Every `*.json` vector in `folder`, sorted by name.
+    pub fn vectors(&self, folder: &str) -> Vec<(String, Value)> {
+        let dir = self.root.join(folder);
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|entry| entry.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        paths.sort();
+        paths
+            .into_iter()
+            .map(|path| {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let value = serde_json::from_str(&text)
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                (
+                    format!("{folder}/{}", path.file_stem().unwrap().to_string_lossy()),
+                    value,
+                )
+            })
+            .collect()
+    }
+}
+
+/// The exact bytes of each chunk of a vector (`chunks_b64` is authoritative).
+pub fn chunks(vector: &Value) -> Result<Vec<Vec<u8>>, String> {
+    vector["chunks_b64"]
+        .as_array()
+        .ok_or("no chunks_b64")?
+        .iter()
+        .map(|c| {
+            base64::engine::general_purpose::STANDARD
+                .decode(c.as_str().unwrap_or_default())
+                .map_err(|e| e.to_string())
+        })
+        .collect()
+}
+
+/// Counts passes and failures and prints the `N passed, N failed` line.
+#[derive(Default)]
+pub struct Outcome {
+    passed: usize,
+    failed: Vec<(String, String)>,
+}
+
+impl Outcome {
+    pub fn record(&mut self, name: &str, result: Result<(), String>) {
+        match result {
+            Ok(()) => self.passed += 1,
+            Err(why) => self.failed.push((name.to_owned(), why)),
+        }
+    }
+
+    /// Prints the summary and fails the test on any failure, or when fewer
+    /// than `at_least` vectors ran (a moved corpus must not pass quietly).
+    pub fn finish(self, what: &str, at_least: usize) {
+        // Straight to stderr: the harness captures println! of passing tests,
+        // and this summary belongs in every log.
+        let mut err = std::io::stderr();
+        for (name, why) in &self.failed {
+            let _ = writeln!(err, "FAIL {name}: {why}");
+        }
+        let failed = self.failed.len();
+        let _ = writeln!(err, "{what}: {} passed, {failed} failed", self.passed);
+        assert!(
+            self.failed.is_empty(),
+            "{} {what} vectors failed",
+            self.failed.len()
+        );
+        assert!(
+            self.passed >= at_least,
+            "only {} {what} vectors ran; expected at least {at_least}",
+            self.passed
+        );
+    }
+}

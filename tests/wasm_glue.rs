@@ -1,0 +1,94 @@
+//! The exported `SseDecoder` as JavaScript sees it. Run in Node
+//! (`wasm-pack test --node`) and in Chromium (`WASM_BINDGEN_USE_BROWSER=1
+//! wasm-pack test --headless --chrome`).
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Object, Reflect};
+use modelwire::wasm::{SseDecoder, SseDecoderOptions};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    Reflect::get(value, &JsValue::from_str(key)).unwrap()
+}
+
+/// `[event, data, id]` of each event object, with `null` shown as "<null>".
+fn fields(events: &Array) -> Vec<[String; 3]> {
+    events
+        .iter()
+        .map(|e| ["event", "data", "id"].map(|k| get(&e, k).as_string().unwrap_or("<null>".into())))
+        .collect()
+}
+
+fn row(event: &str, data: &str, id: &str) -> [String; 3] {
+    [event.into(), data.into(), id.into()]
+}
+
+fn options(max: f64) -> SseDecoderOptions {
+    let object = Object::new();
+    Reflect::set(&object, &"maxBufferBytes".into(), &max.into()).unwrap();
+    object.unchecked_into()
+}
+
+#[wasm_bindgen_test]
+fn events_come_back_as_plain_objects() {
+    let mut decoder = SseDecoder::new(None).unwrap();
+    let events = decoder
+        .push(b"id: 1\nevent: delta\ndata: {\"a\":1}\n\ndata: x\n\n")
+        .unwrap();
+    assert_eq!(
+        fields(&events),
+        [row("delta", "{\"a\":1}", "1"), row("<null>", "x", "1")]
+    );
+    assert_eq!(decoder.last_event_id(), "1");
+}
+
+#[wasm_bindgen_test]
+fn a_multibyte_character_split_across_chunks_is_kept_whole() {
+    let bytes = "data: né 😀\n\n".as_bytes();
+    let emoji = bytes.iter().position(|&b| b == 0xF0).unwrap();
+    let mut decoder = SseDecoder::new(None).unwrap();
+    let mut all = Vec::new();
+    // Cut inside the é and twice inside the emoji.
+    for chunk in [
+        &bytes[..8],
+        &bytes[8..emoji + 1],
+        &bytes[emoji + 1..emoji + 3],
+        &bytes[emoji + 3..],
+    ] {
+        all.extend(fields(&decoder.push(chunk).unwrap()));
+    }
+    assert_eq!(all, [row("<null>", "né 😀", "")]);
+}
+
+#[wasm_bindgen_test]
+fn finish_reports_a_cut_stream_and_its_salvage() {
+    let mut decoder = SseDecoder::new(None).unwrap();
+    assert_eq!(decoder.push(b"retry: 250\ndata: par").unwrap().length(), 0);
+    let finish = decoder.finish().unwrap();
+    assert_eq!(get(&finish, "cut"), JsValue::TRUE);
+    assert_eq!(get(&get(&finish, "unterminated"), "data"), "par");
+    assert_eq!(decoder.retry(), Some(250.0));
+}
+
+#[wasm_bindgen_test]
+fn the_cap_throws_a_named_error_that_keeps_earlier_events() {
+    let mut decoder = SseDecoder::new(Some(options(8.0))).unwrap();
+    let err = decoder
+        .push(b"data: ok\n\ndata: far too long\n")
+        .unwrap_err();
+    let error: &js_sys::Error = err.dyn_ref().expect("a real Error");
+    assert_eq!(error.name(), "SseError");
+    assert_eq!(get(&err, "code"), "line_too_large");
+    assert_eq!(get(&err, "limit"), 8.0);
+    let kept: Array = get(&err, "events").dyn_into().unwrap();
+    assert_eq!(fields(&kept), [row("<null>", "ok", "")]);
+}
+
+#[wasm_bindgen_test]
+fn bad_options_are_a_range_error() {
+    for bad in [0.0, -1.0, 1.5, f64::NAN] {
+        let err = SseDecoder::new(Some(options(bad))).err().expect("rejected");
+        assert!(err.is_instance_of::<js_sys::RangeError>(), "{bad}");
+    }
+}
