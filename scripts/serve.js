@@ -46,22 +46,33 @@ export async function serve({ port = 0, upstream } = {}) {
   };
 }
 
-/** Streams the request to the upstream and the answer back, unbuffered. */
+/**
+ * Streams the request to the upstream and the answer back, unbuffered. When
+ * the browser goes away mid-stream, the upstream request is cancelled too.
+ * @param {import("node:http").IncomingMessage} req
+ * @param {import("node:http").ServerResponse} res
+ * @param {string} upstream
+ */
 async function forward(req, res, upstream) {
   const chunks = [];
   for await (const chunk of req) chunks.push(chunk);
   const headers = { ...req.headers };
   delete headers.host;
+  const abort = new AbortController();
+  res.on("close", () => abort.abort());
   try {
     const answer = await fetch(new URL(req.url ?? "/", upstream), {
       method: req.method,
       headers: /** @type {Record<string, string>} */ (headers),
       body: chunks.length ? Buffer.concat(chunks) : undefined,
+      signal: abort.signal,
     });
     res.writeHead(answer.status, Object.fromEntries(answer.headers));
     if (answer.body) for await (const chunk of answer.body) res.write(chunk);
     res.end();
   } catch (err) {
+    if (abort.signal.aborted) return;
+    if (res.headersSent) return void res.destroy();
     res.writeHead(502, { "content-type": "application/json" });
     res.end(JSON.stringify({ error: `upstream ${upstream} unreachable: ${err}` }));
   }
