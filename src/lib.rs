@@ -11,7 +11,10 @@
 //! Module map:
 //! - [`sse`]: an incremental, byte-level Server-Sent Events decoder
 //!   ([`sse::SseDecoder`]) following the WHATWG parsing rules.
+//! - [`chat`]: Chat Completions stream accumulation ([`chat::ChatAccumulator`]).
 
+pub mod chat;
+mod json;
 pub mod sse;
 
 #[cfg(target_arch = "wasm32")]

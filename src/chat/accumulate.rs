@@ -1,0 +1,411 @@
+//! Folding chunks into the final completion.
+
+use super::ChatSink;
+use super::chunk::{self, Chunk};
+use crate::json::{ExtraFields, Str, write_opt_str, write_str};
+use serde_json::value::RawValue;
+use std::fmt;
+
+/// Whether the stream goes on after an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Keep reading.
+    Continue,
+    /// `[DONE]` arrived: the stream is complete; later events are ignored.
+    Done,
+}
+
+/// Why a stream failed after it began. The accumulator keeps everything
+/// received before the failure: [`ChatAccumulator::completion_json`] still
+/// gives the partial completion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ChatStreamError {
+    /// The server sent an error instead of a chunk: a data object with an
+    /// `error` key, or an `event: error`. Holds the error's raw JSON.
+    Server(String),
+    /// An event's data was not a chunk (truncated or malformed JSON).
+    InvalidChunk {
+        /// What the JSON parser said.
+        reason: String,
+        /// The start of the offending data, for the error message.
+        excerpt: String,
+    },
+}
+
+impl fmt::Display for ChatStreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChatStreamError::Server(error) => {
+                write!(f, "the server reported an error mid-stream: {error}")
+            }
+            ChatStreamError::InvalidChunk { reason, excerpt } => {
+                write!(f, "a stream chunk is not valid JSON ({reason}): {excerpt}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ChatStreamError {}
+
+/// Accumulates a Chat Completions stream; see the [module docs](super).
+#[derive(Debug, Default)]
+pub struct ChatAccumulator {
+    /// Top-level fields other than `choices`, `usage` and `object`, set by
+    /// the first chunk and replaced only by a later chunk with a non-empty
+    /// `id` (Azure ends streams with an `id: ""` chunk that must not wipe them).
+    head: ExtraFields,
+    started: bool,
+    /// Sorted by index; indices may be sparse.
+    choices: Vec<ChoiceState>,
+    usage: Option<Box<RawValue>>,
+    done: bool,
+}
+
+#[derive(Debug, Default)]
+struct ChoiceState {
+    index: u32,
+    role: Option<String>,
+    content: Option<String>,
+    refusal: Option<String>,
+    reasoning_content: Option<String>,
+    reasoning: Option<String>,
+    /// Sorted by index; a call may start at index 1 with no index 0.
+    tool_calls: Vec<ToolCallState>,
+    finish_reason: Option<String>,
+    logprobs: Option<LogprobsState>,
+    /// Unknown keys of the deltas, carried onto the message.
+    message_extra: ExtraFields,
+    /// Unknown keys of the choice (`stop_reason`, `content_filter_results`, …).
+    extra: ExtraFields,
+}
+
+#[derive(Debug, Default)]
+struct ToolCallState {
+    index: u32,
+    id: Option<String>,
+    kind: Option<String>,
+    name: Option<String>,
+    /// `function.arguments`, or `custom.input` for a custom tool.
+    arguments: String,
+    custom: bool,
+    extra: ExtraFields,
+}
+
+#[derive(Debug, Default)]
+struct LogprobsState {
+    content: Option<Vec<Box<RawValue>>>,
+    refusal: Option<Vec<Box<RawValue>>>,
+}
+
+impl ChatAccumulator {
+    /// An empty accumulator.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether `[DONE]` has arrived.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Applies one SSE event (`event` is its type, `None` for a plain
+    /// message), telling `sink` what changed.
+    pub fn push(
+        &mut self,
+        event: Option<&str>,
+        data: &str,
+        sink: &mut impl ChatSink,
+    ) -> Result<Flow, ChatStreamError> {
+        if self.done {
+            return Ok(Flow::Done);
+        }
+        if data.trim_ascii() == "[DONE]" {
+            self.done = true;
+            return Ok(Flow::Done);
+        }
+        let chunk: Chunk<'_> = serde_json::from_str(data).map_err(|err| invalid(data, &err))?;
+        if let Some(error) = chunk.error {
+            return Err(ChatStreamError::Server(error.get().to_owned()));
+        }
+        if event == Some("error") {
+            return Err(ChatStreamError::Server(data.to_owned()));
+        }
+        self.apply(chunk, sink);
+        Ok(Flow::Continue)
+    }
+
+    fn apply(&mut self, chunk: Chunk<'_>, sink: &mut impl ChatSink) {
+        let has_id = chunk.id.as_ref().is_some_and(|id| !id.as_str().is_empty());
+        if !self.started || has_id {
+            if let Some(id) = &chunk.id {
+                self.head.set_str("id", id.as_str());
+            }
+            self.head.merge(&chunk.extra);
+            self.started = true;
+        }
+        if let Some(usage) = chunk.usage.filter(|u| u.get() != "null") {
+            sink.usage(usage.get());
+            self.usage = Some(usage.to_owned());
+        }
+        for choice in chunk.choices.into_iter().flatten() {
+            let index = choice.index.unwrap_or(0);
+            self.choice(index).apply(choice, sink);
+        }
+    }
+
+    fn choice(&mut self, index: u32) -> &mut ChoiceState {
+        let at = match self.choices.binary_search_by_key(&index, |c| c.index) {
+            Ok(at) => at,
+            Err(at) => {
+                let choice = ChoiceState {
+                    index,
+                    ..Default::default()
+                };
+                self.choices.insert(at, choice);
+                at
+            }
+        };
+        &mut self.choices[at]
+    }
+
+    /// The completion so far as `chat.completion` JSON: the final one after
+    /// `[DONE]`, or what arrived before a failure or a cut.
+    pub fn completion_json(&self) -> String {
+        let mut out = String::with_capacity(256);
+        out.push_str("{\"object\":\"chat.completion\"");
+        self.head.write(&mut out);
+        out.push_str(",\"choices\":[");
+        for (i, choice) in self.choices.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            choice.write(&mut out);
+        }
+        out.push_str("],\"usage\":");
+        out.push_str(self.usage.as_ref().map_or("null", |u| u.get()));
+        out.push('}');
+        out
+    }
+}
+
+impl ChoiceState {
+    fn apply(&mut self, choice: chunk::Choice<'_>, sink: &mut impl ChatSink) {
+        let index = self.index;
+        if let Some(delta) = choice.delta {
+            if let Some(role) = non_empty(&delta.role) {
+                self.role = Some(role.to_owned());
+            }
+            if let Some(text) = &delta.content {
+                append(&mut self.content, text.as_str());
+                sink.content(index, text.as_str());
+            }
+            if let Some(text) = &delta.refusal {
+                append(&mut self.refusal, text.as_str());
+                sink.refusal(index, text.as_str());
+            }
+            if let Some(text) = &delta.reasoning_content {
+                append(&mut self.reasoning_content, text.as_str());
+                sink.reasoning(index, text.as_str());
+            }
+            if let Some(text) = &delta.reasoning {
+                append(&mut self.reasoning, text.as_str());
+                // Some servers send both names with the same text: report it once.
+                if delta.reasoning_content.is_none() {
+                    sink.reasoning(index, text.as_str());
+                }
+            }
+            for call in delta.tool_calls.into_iter().flatten() {
+                self.tool_call(call, sink);
+            }
+            self.message_extra.merge(&delta.extra);
+        }
+        if let Some(reason) = non_empty(&choice.finish_reason) {
+            self.finish_reason = Some(reason.to_owned());
+            sink.finish(index, reason);
+        }
+        if let Some(logprobs) = choice.logprobs {
+            let state = self.logprobs.get_or_insert_with(Default::default);
+            extend(&mut state.content, logprobs.content);
+            extend(&mut state.refusal, logprobs.refusal);
+        }
+        self.extra.merge(&choice.extra);
+    }
+
+    fn tool_call(&mut self, call: chunk::ToolCall<'_>, sink: &mut impl ChatSink) {
+        let index = call.index.unwrap_or(0);
+        let (at, new) = match self.tool_calls.binary_search_by_key(&index, |c| c.index) {
+            Ok(at) => (at, false),
+            Err(at) => {
+                let state = ToolCallState {
+                    index,
+                    ..Default::default()
+                };
+                self.tool_calls.insert(at, state);
+                (at, true)
+            }
+        };
+        let state = &mut self.tool_calls[at];
+        // Ids, types and names are assigned, never concatenated, and never
+        // cleared: servers repeat them on every delta, or send "" / null.
+        if let Some(id) = non_empty(&call.id) {
+            state.id = Some(id.to_owned());
+        }
+        if let Some(kind) = non_empty(&call.kind) {
+            state.kind = Some(kind.to_owned());
+        }
+        let mut fragment = None;
+        if let Some(function) = &call.function {
+            if let Some(name) = non_empty(&function.name) {
+                state.name = Some(name.to_owned());
+            }
+            if let Some(arguments) = function.arguments {
+                fragment = Some(arguments_text(arguments));
+            }
+            state.extra.merge(&function.extra);
+        }
+        if let Some(custom) = &call.custom {
+            state.custom = true;
+            if let Some(name) = non_empty(&custom.name) {
+                state.name = Some(name.to_owned());
+            }
+            fragment = custom.input.as_ref().map(|s| s.0.clone());
+        }
+        if new {
+            sink.tool_call(
+                self.index,
+                index,
+                state.id.as_deref(),
+                state.name.as_deref(),
+            );
+        }
+        if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+            state.arguments.push_str(&fragment);
+            sink.tool_arguments(self.index, index, &fragment);
+        }
+    }
+
+    fn write(&self, out: &mut String) {
+        out.push_str("{\"index\":");
+        out.push_str(&self.index.to_string());
+        out.push_str(",\"message\":{\"role\":");
+        write_str(out, self.role.as_deref().unwrap_or("assistant"));
+        out.push_str(",\"content\":");
+        write_opt_str(out, self.content.as_deref());
+        out.push_str(",\"refusal\":");
+        write_opt_str(out, self.refusal.as_deref());
+        for (key, value) in [
+            ("reasoning_content", &self.reasoning_content),
+            ("reasoning", &self.reasoning),
+        ] {
+            if let Some(text) = value {
+                out.push(',');
+                write_str(out, key);
+                out.push(':');
+                write_str(out, text);
+            }
+        }
+        if !self.tool_calls.is_empty() {
+            out.push_str(",\"tool_calls\":[");
+            for (i, call) in self.tool_calls.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                call.write(out);
+            }
+            out.push(']');
+        }
+        self.message_extra.write(out);
+        out.push_str("},\"finish_reason\":");
+        write_opt_str(out, self.finish_reason.as_deref());
+        out.push_str(",\"logprobs\":");
+        match &self.logprobs {
+            None => out.push_str("null"),
+            Some(logprobs) => {
+                out.push_str("{\"content\":");
+                write_raw_list(out, logprobs.content.as_deref());
+                out.push_str(",\"refusal\":");
+                write_raw_list(out, logprobs.refusal.as_deref());
+                out.push('}');
+            }
+        }
+        self.extra.write(out);
+        out.push('}');
+    }
+}
+
+impl ToolCallState {
+    fn write(&self, out: &mut String) {
+        out.push_str("{\"index\":");
+        out.push_str(&self.index.to_string());
+        out.push_str(",\"id\":");
+        write_opt_str(out, self.id.as_deref());
+        let kind = self.kind.as_deref();
+        out.push_str(",\"type\":");
+        write_str(
+            out,
+            kind.unwrap_or(if self.custom { "custom" } else { "function" }),
+        );
+        let (object, text) = if self.custom {
+            (",\"custom\":{\"name\":", "\"input\":")
+        } else {
+            (",\"function\":{\"name\":", "\"arguments\":")
+        };
+        out.push_str(object);
+        write_opt_str(out, self.name.as_deref());
+        out.push(',');
+        out.push_str(text);
+        write_str(out, &self.arguments);
+        self.extra.write(out);
+        out.push_str("}}");
+    }
+}
+
+fn non_empty<'s>(value: &'s Option<Str<'_>>) -> Option<&'s str> {
+    value.as_ref().map(Str::as_str).filter(|s| !s.is_empty())
+}
+
+fn append(field: &mut Option<String>, text: &str) {
+    field.get_or_insert_with(String::new).push_str(text);
+}
+
+fn extend(field: &mut Option<Vec<Box<RawValue>>>, entries: Option<Vec<&RawValue>>) {
+    if let Some(entries) = entries {
+        field
+            .get_or_insert_with(Vec::new)
+            .extend(entries.into_iter().map(RawValue::to_owned));
+    }
+}
+
+fn write_raw_list(out: &mut String, list: Option<&[Box<RawValue>]>) {
+    let Some(list) = list else {
+        out.push_str("null");
+        return;
+    };
+    out.push('[');
+    for (i, entry) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(entry.get());
+    }
+    out.push(']');
+}
+
+/// A fragment of `function.arguments`: a string's text, or, from servers
+/// that send the arguments as an object, that object's JSON text.
+fn arguments_text(raw: &RawValue) -> std::borrow::Cow<'_, str> {
+    match serde_json::from_str::<Str<'_>>(raw.get()) {
+        Ok(text) => text.0,
+        Err(_) if raw.get() == "null" => "".into(),
+        Err(_) => raw.get().into(),
+    }
+}
+
+fn invalid(data: &str, err: &serde_json::Error) -> ChatStreamError {
+    let end = data.char_indices().nth(120).map_or(data.len(), |(i, _)| i);
+    ChatStreamError::InvalidChunk {
+        reason: err.to_string(),
+        excerpt: data[..end].to_owned(),
+    }
+}

@@ -1,0 +1,195 @@
+//! JSON helpers shared by the protocol modules: strings borrowed from the
+//! input when they can be, objects that keep their unknown keys as raw JSON,
+//! and a small writer for building output text directly.
+
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::fmt;
+
+/// A JSON string borrowed from the input when it has no escapes, owned
+/// otherwise. (serde's own `Cow<str>` always allocates outside derives.)
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Str<'a>(pub Cow<'a, str>);
+
+impl<'a> Str<'a> {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Str<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StrVisitor;
+        impl<'de> Visitor<'de> for StrVisitor {
+            type Value = Str<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Str<'de>, E> {
+                Ok(Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Str<'de>, E> {
+                Ok(Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Str<'de>, E> {
+                Ok(Str(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(StrVisitor)
+    }
+}
+
+/// Keys a protocol does not know, kept as their original JSON text so that a
+/// field a server adds (`timings`, `stop_reason`, …) reaches the caller.
+pub type Extra<'a> = Vec<(Str<'a>, &'a RawValue)>;
+
+/// Owned unknown keys; a later value for the same key replaces the earlier.
+#[derive(Debug, Clone, Default)]
+pub struct ExtraFields(Vec<(String, Box<RawValue>)>);
+
+impl ExtraFields {
+    /// Sets each key of `extra`, keeping first-seen order.
+    pub fn merge(&mut self, extra: &Extra<'_>) {
+        for (key, value) in extra {
+            self.set(key.as_str(), (*value).to_owned());
+        }
+    }
+
+    /// Sets one key to a JSON value.
+    pub fn set(&mut self, key: &str, value: Box<RawValue>) {
+        match self.0.iter_mut().find(|(k, _)| k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key.to_owned(), value)),
+        }
+    }
+
+    /// Sets one key to a string.
+    pub fn set_str(&mut self, key: &str, text: &str) {
+        let mut json = String::with_capacity(text.len() + 2);
+        write_str(&mut json, text);
+        // write_str always produces a valid JSON string literal.
+        if let Ok(raw) = RawValue::from_string(json) {
+            self.set(key, raw);
+        }
+    }
+
+    /// Writes `,"key":value` for each field.
+    pub fn write(&self, out: &mut String) {
+        for (key, value) in &self.0 {
+            out.push(',');
+            write_str(out, key);
+            out.push(':');
+            out.push_str(value.get());
+        }
+    }
+}
+
+/// Declares a struct deserialized from a JSON object in one pass: the listed
+/// keys into typed fields (borrowing strings), every other key into `extra`.
+/// A `null` for a typed `Option` field reads as `None`.
+macro_rules! json_object {
+    ($(#[$meta:meta])* pub struct $name:ident<'a> { $($(#[$fmeta:meta])* $field:ident : $ty:ty = $key:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Default)]
+        pub struct $name<'a> {
+            $($(#[$fmeta])* pub $field: $ty,)*
+            /// Keys this type does not know, as raw JSON.
+            pub extra: $crate::json::Extra<'a>,
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name<'de> {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct ObjectVisitor;
+                impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+                    type Value = $name<'de>;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " object"))
+                    }
+                    fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+                        let mut out = $name::default();
+                        while let Some(key) = map.next_key::<$crate::json::Str<'de>>()? {
+                            match key.as_str() {
+                                $($key => out.$field = map.next_value()?,)*
+                                _ => {
+                                    let value = map.next_value()?;
+                                    out.extra.push((key, value));
+                                }
+                            }
+                        }
+                        Ok(out)
+                    }
+                }
+                deserializer.deserialize_map(ObjectVisitor)
+            }
+        }
+    };
+}
+pub(crate) use json_object;
+
+/// Appends `text` as a JSON string literal.
+pub fn write_str(out: &mut String, text: &str) {
+    out.reserve(text.len() + 2);
+    out.push('"');
+    let mut start = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(HEX[usize::from(byte >> 4)] as char);
+            out.push(HEX[usize::from(byte & 0xf)] as char);
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(&text[start..]);
+    out.push('"');
+}
+
+/// Appends `text` as a JSON string, or `null`.
+pub fn write_opt_str(out: &mut String, text: Option<&str>) {
+    match text {
+        Some(text) => write_str(out, text),
+        None => out.push_str("null"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_round_trip_through_the_writer() {
+        for text in [
+            "",
+            "plain",
+            "quote \" back \\ slash",
+            "ctl \u{0} \u{1f} \n\r\t",
+            "né 😀 \u{2028}",
+        ] {
+            let mut out = String::new();
+            write_str(&mut out, text);
+            assert_eq!(serde_json::from_str::<String>(&out).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn strings_borrow_unless_escaped() {
+        let plain: Str<'_> = serde_json::from_str(r#""abc""#).unwrap();
+        assert!(matches!(plain.0, Cow::Borrowed("abc")));
+        let escaped: Str<'_> = serde_json::from_str(r#""a\nb""#).unwrap();
+        assert!(matches!(escaped.0, Cow::Owned(ref s) if s == "a\nb"));
+    }
+}
