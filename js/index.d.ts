@@ -1,7 +1,7 @@
 // Types for every runtime entry (web, workerd, node): they export the same API.
 import type { SseDecoderOptions, SseEvent, SseFinish } from "../pkg/web/modelwire.js";
 
-export { SseDecoder } from "../pkg/web/modelwire.js";
+export { ChatStream, SseDecoder } from "../pkg/web/modelwire.js";
 export type { SseDecoderOptions, SseEvent, SseFinish } from "../pkg/web/modelwire.js";
 
 /**

@@ -92,3 +92,62 @@ fn bad_options_are_a_range_error() {
         assert!(err.is_instance_of::<js_sys::RangeError>(), "{bad}");
     }
 }
+
+#[wasm_bindgen_test]
+fn chat_stream_accumulates_across_chunk_boundaries() {
+    let body = concat!(
+        "data: {\"id\":\"c\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"né\"}}]}\n\n",
+        "data: {\"id\":\"c\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" 😀\"},\"finish_reason\":\"stop\"}]}\n\n",
+        "data: [DONE]\n\n",
+    )
+    .as_bytes();
+    let mut stream = modelwire::wasm::ChatStream::new();
+    let mut done = false;
+    for piece in body.chunks(7) {
+        done = stream.push(piece).unwrap();
+    }
+    assert!(done);
+    assert_eq!(stream.finish().unwrap(), "done");
+    let completion = js_sys::JSON::parse(&stream.completion_json()).unwrap();
+    let choice = Reflect::get(&get(&completion, "choices"), &0.into()).unwrap();
+    assert_eq!(get(&get(&choice, "message"), "content"), "né 😀");
+    assert_eq!(get(&choice, "finish_reason"), "stop");
+}
+
+#[wasm_bindgen_test]
+fn chat_stream_errors_are_named_and_keep_the_partial() {
+    let mut stream = modelwire::wasm::ChatStream::new();
+    stream
+        .push(
+            b"data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}\n\n",
+        )
+        .unwrap();
+    let err = stream
+        .push(b"data: {\"error\":{\"message\":\"overloaded\",\"code\":503}}\n\n")
+        .unwrap_err();
+    assert_eq!(
+        err.dyn_ref::<js_sys::Error>().unwrap().name(),
+        "StreamError"
+    );
+    assert_eq!(get(&err, "code"), "server_error");
+    assert_eq!(get(&get(&err, "error"), "message"), "overloaded");
+    let partial = js_sys::JSON::parse(&stream.completion_json()).unwrap();
+    let choice = Reflect::get(&get(&partial, "choices"), &0.into()).unwrap();
+    assert_eq!(get(&get(&choice, "message"), "content"), "Hel");
+}
+
+#[wasm_bindgen_test]
+fn chat_stream_finish_tells_a_clean_end_from_a_cut() {
+    let event = b"data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}";
+    let mut whole = modelwire::wasm::ChatStream::new();
+    whole.push(event).unwrap();
+    whole.push(b"\n\n").unwrap();
+    assert_eq!(whole.finish().unwrap(), "eof");
+    // `data: [DONE]` with no blank line after it still ends the stream.
+    let mut unterminated_done = modelwire::wasm::ChatStream::new();
+    unterminated_done.push(b"data: [DONE]\n").unwrap();
+    assert_eq!(unterminated_done.finish().unwrap(), "done");
+    let mut cut = modelwire::wasm::ChatStream::new();
+    cut.push(&event[..event.len() - 9]).unwrap();
+    assert_eq!(cut.finish().unwrap(), "cut");
+}

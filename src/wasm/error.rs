@@ -1,6 +1,7 @@
 //! Core errors become real JS `Error` objects here, and only here: each gets a
 //! `name` JS code can switch on, plus the machine-readable fields of the error.
 
+use crate::chat::ChatStreamError;
 use crate::sse::{BufferKind, SseError};
 use js_sys::{Error, Reflect};
 use wasm_bindgen::JsValue;
@@ -23,6 +24,23 @@ impl From<SseError> for JsValue {
                 set(&js, "code", code);
                 set(&js, "limit", limit as f64);
             }
+        }
+        js.into()
+    }
+}
+
+impl From<ChatStreamError> for JsValue {
+    fn from(err: ChatStreamError) -> JsValue {
+        let js = Error::new(&err.to_string());
+        js.set_name("StreamError");
+        match err {
+            ChatStreamError::Server(error) => {
+                set(&js, "code", "server_error");
+                // The server's error object, parsed, as openai-node exposes it.
+                let body = js_sys::JSON::parse(&error).unwrap_or(JsValue::from_str(&error));
+                set(&js, "error", body);
+            }
+            ChatStreamError::InvalidChunk { .. } => set(&js, "code", "invalid_chunk"),
         }
         js.into()
     }
