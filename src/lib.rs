@@ -9,12 +9,16 @@
 //!   JavaScript and owns everything that touches `JsValue`.
 //!
 //! Module map:
+//! - [`api_error`]: typed API errors ([`api_error::ApiError`]) from any error body or stream error event.
 //! - [`sse`]: an incremental, byte-level Server-Sent Events decoder
 //!   ([`sse::SseDecoder`]) following the WHATWG parsing rules.
+//! - [`retry`]: when to retry and how long to wait ([`retry::RetryPolicy`]), clock and randomness passed in.
 //! - [`chat`]: Chat Completions stream accumulation ([`chat::ChatAccumulator`]).
 
+pub mod api_error;
 pub mod chat;
 mod json;
+pub mod retry;
 pub mod sse;
 
 #[cfg(target_arch = "wasm32")]
