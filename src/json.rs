@@ -75,6 +75,30 @@ impl ExtraFields {
         }
     }
 
+    /// The value of one key, if set.
+    pub fn get(&self, key: &str) -> Option<&RawValue> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| &**v)
+    }
+
+    /// Whether no key is set.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Writes the fields as a JSON object, `{"key":value,…}`.
+    pub fn write_object(&self, out: &mut String) {
+        out.push('{');
+        for (i, (key, value)) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_str(out, key);
+            out.push(':');
+            out.push_str(value.get());
+        }
+        out.push('}');
+    }
+
     /// Writes `,"key":value` for each field.
     pub fn write(&self, out: &mut String) {
         for (key, value) in &self.0 {
@@ -156,6 +180,12 @@ pub fn write_str(out: &mut String, text: &str) {
     }
     out.push_str(&text[start..]);
     out.push('"');
+}
+
+/// The first 120 characters of `data`, to quote it in an error message.
+pub fn excerpt(data: &str) -> &str {
+    let end = data.char_indices().nth(120).map_or(data.len(), |(i, _)| i);
+    &data[..end]
 }
 
 /// Appends `text` as a JSON string, or `null`.

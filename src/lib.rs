@@ -14,10 +14,12 @@
 //!   ([`sse::SseDecoder`]) following the WHATWG parsing rules.
 //! - [`retry`]: when to retry and how long to wait ([`retry::RetryPolicy`]), clock and randomness passed in.
 //! - [`chat`]: Chat Completions stream accumulation ([`chat::ChatAccumulator`]).
+//! - [`messages`]: Anthropic Messages stream accumulation ([`messages::MessagesAccumulator`]).
 
 pub mod api_error;
 pub mod chat;
 mod json;
+pub mod messages;
 pub mod retry;
 pub mod sse;
 

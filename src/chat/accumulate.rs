@@ -2,7 +2,7 @@
 
 use super::ChatSink;
 use super::chunk::{self, Chunk};
-use crate::json::{ExtraFields, Str, write_opt_str, write_str};
+use crate::json::{ExtraFields, Str, excerpt, write_opt_str, write_str};
 use serde_json::value::RawValue;
 use std::fmt;
 
@@ -403,9 +403,8 @@ fn arguments_text(raw: &RawValue) -> std::borrow::Cow<'_, str> {
 }
 
 fn invalid(data: &str, err: &serde_json::Error) -> ChatStreamError {
-    let end = data.char_indices().nth(120).map_or(data.len(), |(i, _)| i);
     ChatStreamError::InvalidChunk {
         reason: err.to_string(),
-        excerpt: data[..end].to_owned(),
+        excerpt: excerpt(data).to_owned(),
     }
 }
