@@ -15,6 +15,7 @@
 //! - [`retry`]: when to retry and how long to wait ([`retry::RetryPolicy`]), clock and randomness passed in.
 //! - [`chat`]: Chat Completions stream accumulation ([`chat::ChatAccumulator`]).
 //! - [`messages`]: Anthropic Messages stream accumulation ([`messages::MessagesAccumulator`]).
+//! - [`validate`]: request checks before any network call ([`validate::ValidationError`] names the field).
 
 pub mod api_error;
 pub mod chat;
@@ -22,6 +23,7 @@ mod json;
 pub mod messages;
 pub mod retry;
 pub mod sse;
+pub mod validate;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
