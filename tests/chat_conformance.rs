@@ -10,7 +10,7 @@ use modelwire::chat::{ChatAccumulator, ChatSink, ChatStreamError, Flow};
 use modelwire::sse::{EventRef, Sink, SseDecoder};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use support::{Corpus, Outcome};
+use support::{Corpus, Outcome, contains, random_cuts};
 
 /// Records the deltas the sink hears, to check they add up to the result.
 #[derive(Default)]
@@ -62,40 +62,6 @@ fn run(bytes: &[u8], cuts: &[usize]) -> Feed {
     }
     decoder.finish().unwrap();
     feed
-}
-
-/// `expected` must be found in `actual`: every expected key with an equal
-/// value; arrays element by element. `actual` may carry more keys (unknown
-/// fields kept from the stream, and `logprobs: null`, which the corpus omits).
-fn contains(actual: &Value, expected: &Value, path: &str) -> Result<(), String> {
-    match (actual, expected) {
-        (Value::Object(a), Value::Object(e)) => e.iter().try_for_each(|(key, ev)| {
-            let av = a.get(key).ok_or_else(|| format!("{path}.{key} missing"))?;
-            contains(av, ev, &format!("{path}.{key}"))
-        }),
-        (Value::Array(a), Value::Array(e)) if a.len() == e.len() => a
-            .iter()
-            .zip(e)
-            .enumerate()
-            .try_for_each(|(i, (av, ev))| contains(av, ev, &format!("{path}[{i}]"))),
-        (a, e) if a == e => Ok(()),
-        (a, e) => Err(format!("{path}: got {a}, expected {e}")),
-    }
-}
-
-/// Deterministic split points, so a failure reproduces.
-fn random_cuts(len: usize, seed: u64) -> Vec<usize> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut cuts: Vec<usize> = (0..1 + seed % 40)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % (len as u64 + 1)) as usize
-        })
-        .collect();
-    cuts.sort_unstable();
-    cuts
 }
 
 fn check(vector: &Value, feed: &Feed) -> Result<(), String> {

@@ -11,7 +11,7 @@ use modelwire::messages::{Flow, MessagesAccumulator, MessagesSink, MessagesStrea
 use modelwire::sse::{EventRef, Sink, SseDecoder};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use support::{Corpus, Outcome};
+use support::{Corpus, Outcome, contains, random_cuts};
 
 /// Records what the sink hears, to check it adds up to the result.
 #[derive(Default)]
@@ -97,24 +97,6 @@ fn run(bytes: &[u8], cuts: &[usize]) -> Feed {
     feed
 }
 
-/// `expected` must be found in `actual`: every expected key with an equal
-/// value; arrays element by element. `actual` may carry more keys.
-fn contains(actual: &Value, expected: &Value, path: &str) -> Result<(), String> {
-    match (actual, expected) {
-        (Value::Object(a), Value::Object(e)) => e.iter().try_for_each(|(key, ev)| {
-            let av = a.get(key).ok_or_else(|| format!("{path}.{key} missing"))?;
-            contains(av, ev, &format!("{path}.{key}"))
-        }),
-        (Value::Array(a), Value::Array(e)) if a.len() == e.len() => a
-            .iter()
-            .zip(e)
-            .enumerate()
-            .try_for_each(|(i, (av, ev))| contains(av, ev, &format!("{path}[{i}]"))),
-        (a, e) if a == e => Ok(()),
-        (a, e) => Err(format!("{path}: got {a}, expected {e}")),
-    }
-}
-
 /// Keys the result has beyond `expected` must come from the stream: the
 /// accumulator invents only `type`, `role`, `content` and `usage`.
 fn extra_keys_from_stream(actual: &Value, expected: &Value, sse: &str) -> Result<(), String> {
@@ -136,21 +118,6 @@ fn extra_keys_from_stream(actual: &Value, expected: &Value, sse: &str) -> Result
         }
     }
     Ok(())
-}
-
-/// Deterministic split points, so a failure reproduces.
-fn random_cuts(len: usize, seed: u64) -> Vec<usize> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut cuts: Vec<usize> = (0..1 + seed % 40)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % (len as u64 + 1)) as usize
-        })
-        .collect();
-    cuts.sort_unstable();
-    cuts
 }
 
 fn check_error(vector: &Value, feed: &Feed) -> Result<(), String> {
