@@ -15,12 +15,14 @@
 //! - [`retry`]: when to retry and how long to wait ([`retry::RetryPolicy`]), clock and randomness passed in.
 //! - [`chat`]: Chat Completions stream accumulation ([`chat::ChatAccumulator`]).
 //! - [`messages`]: Anthropic Messages stream accumulation ([`messages::MessagesAccumulator`]).
+//! - [`partial_json`]: incremental parsing of streamed JSON fragments ([`partial_json::PartialJson`]), with a valid snapshot after each.
 //! - [`validate`]: request checks before any network call ([`validate::ValidationError`] names the field).
 
 pub mod api_error;
 pub mod chat;
 mod json;
 pub mod messages;
+pub mod partial_json;
 pub mod retry;
 pub mod sse;
 pub mod validate;
