@@ -50,10 +50,16 @@ pub type Extra<'a> = Vec<(Str<'a>, &'a RawValue)>;
 pub struct ExtraFields(Vec<(String, Box<RawValue>)>);
 
 impl ExtraFields {
-    /// Sets each key of `extra`, keeping first-seen order.
+    /// Sets each key of `extra`, keeping first-seen order. A value equal to
+    /// the one held is left alone: streams repeat the same fields on every
+    /// chunk, and copying them each time is most of the cost.
     pub fn merge(&mut self, extra: &Extra<'_>) {
         for (key, value) in extra {
-            self.set(key.as_str(), (*value).to_owned());
+            match self.0.iter_mut().find(|(k, _)| k == key.as_str()) {
+                Some(slot) if slot.1.get() == value.get() => {}
+                Some(slot) => slot.1 = (*value).to_owned(),
+                None => self.0.push((key.as_str().to_owned(), (*value).to_owned())),
+            }
         }
     }
 

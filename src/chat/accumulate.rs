@@ -51,14 +51,18 @@ impl std::error::Error for ChatStreamError {}
 /// Accumulates a Chat Completions stream; see the [module docs](super).
 #[derive(Debug, Default)]
 pub struct ChatAccumulator {
-    /// Top-level fields other than `choices`, `usage` and `object`, set by
-    /// the first chunk and replaced only by a later chunk with a non-empty
-    /// `id` (Azure ends streams with an `id: ""` chunk that must not wipe them).
+    /// The completion's `id`, and the other top-level fields except
+    /// `choices`, `usage` and `object`: set by the first chunk and replaced
+    /// only by a later chunk with a non-empty `id` (Azure ends streams with
+    /// an `id: ""` chunk that must not wipe them).
+    id: Option<String>,
     head: ExtraFields,
     started: bool,
     /// Sorted by index; indices may be sparse.
     choices: Vec<ChoiceState>,
-    usage: Option<Box<RawValue>>,
+    /// The last non-null `usage`, as raw JSON. One buffer, rewritten in
+    /// place: Baseten sends a running total on every chunk.
+    usage: Option<String>,
     done: bool,
 }
 
@@ -138,15 +142,19 @@ impl ChatAccumulator {
     fn apply(&mut self, chunk: Chunk<'_>, sink: &mut impl ChatSink) {
         let has_id = chunk.id.as_ref().is_some_and(|id| !id.as_str().is_empty());
         if !self.started || has_id {
-            if let Some(id) = &chunk.id {
-                self.head.set_str("id", id.as_str());
+            if let Some(id) = &chunk.id
+                && self.id.as_deref() != Some(id.as_str())
+            {
+                self.id = Some(id.as_str().to_owned());
             }
             self.head.merge(&chunk.extra);
             self.started = true;
         }
         if let Some(usage) = chunk.usage.filter(|u| u.get() != "null") {
             sink.usage(usage.get());
-            self.usage = Some(usage.to_owned());
+            let held = self.usage.get_or_insert_with(String::new);
+            held.clear();
+            held.push_str(usage.get());
         }
         for choice in chunk.choices.into_iter().flatten() {
             let index = choice.index.unwrap_or(0);
@@ -174,6 +182,10 @@ impl ChatAccumulator {
     pub fn completion_json(&self) -> String {
         let mut out = String::with_capacity(256);
         out.push_str("{\"object\":\"chat.completion\"");
+        if let Some(id) = &self.id {
+            out.push_str(",\"id\":");
+            write_str(&mut out, id);
+        }
         self.head.write(&mut out);
         out.push_str(",\"choices\":[");
         for (i, choice) in self.choices.iter().enumerate() {
@@ -183,7 +195,7 @@ impl ChatAccumulator {
             choice.write(&mut out);
         }
         out.push_str("],\"usage\":");
-        out.push_str(self.usage.as_ref().map_or("null", |u| u.get()));
+        out.push_str(self.usage.as_deref().unwrap_or("null"));
         out.push('}');
         out
     }
