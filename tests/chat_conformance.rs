@@ -10,7 +10,7 @@ use modelwire::chat::{ChatAccumulator, ChatSink, ChatStreamError, Flow};
 use modelwire::sse::{EventRef, Sink, SseDecoder};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use support::{Corpus, Outcome, contains, random_cuts};
+use support::{Corpus, Outcome, StreamVector, contains, random_cuts};
 
 /// Records the deltas the sink hears, to check they add up to the result.
 #[derive(Default)]
@@ -64,16 +64,14 @@ fn run(bytes: &[u8], cuts: &[usize]) -> Feed {
     feed
 }
 
-fn check(vector: &Value, feed: &Feed) -> Result<(), String> {
+fn check(vector: &StreamVector, feed: &Feed) -> Result<(), String> {
     if let Some(err) = &feed.error {
         return Err(format!("stream error: {err}"));
     }
     let got: Value = serde_json::from_str(&feed.chat.completion_json())
         .map_err(|e| format!("completion_json is not JSON: {e}"))?;
-    contains(&got, &vector["expected_final"], "final")?;
-    let saw_done = vector["expected_flags"]["saw_done"]
-        .as_bool()
-        .unwrap_or(false);
+    contains(&got, &vector.expected_final, "final")?;
+    let saw_done = vector.expected_flags["saw_done"].as_bool().unwrap_or(false);
     if feed.chat.is_done() != saw_done {
         return Err(format!(
             "saw_done {}, expected {saw_done}",
@@ -107,7 +105,8 @@ fn check(vector: &Value, feed: &Feed) -> Result<(), String> {
 }
 
 fn run_vector(vector: &Value) -> Result<(), String> {
-    let bytes = vector["sse_text"].as_str().ok_or("no sse_text")?.as_bytes();
+    let vector = &StreamVector::parse(vector)?;
+    let bytes = vector.sse_text.as_bytes();
     check(vector, &run(bytes, &[])).map_err(|e| format!("one chunk: {e}"))?;
     let bytewise: Vec<usize> = (1..bytes.len()).collect();
     check(vector, &run(bytes, &bytewise)).map_err(|e| format!("byte by byte: {e}"))?;

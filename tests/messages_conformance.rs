@@ -11,7 +11,7 @@ use modelwire::messages::{Flow, MessagesAccumulator, MessagesSink, MessagesStrea
 use modelwire::sse::{EventRef, Sink, SseDecoder};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use support::{Corpus, Outcome, contains, random_cuts};
+use support::{Corpus, Outcome, StreamVector, contains, random_cuts};
 
 /// Records what the sink hears, to check it adds up to the result.
 #[derive(Default)]
@@ -120,13 +120,13 @@ fn extra_keys_from_stream(actual: &Value, expected: &Value, sse: &str) -> Result
     Ok(())
 }
 
-fn check_error(vector: &Value, feed: &Feed) -> Result<(), String> {
-    let flags = &vector["expected_flags"];
+fn check_error(vector: &StreamVector, feed: &Feed) -> Result<(), String> {
+    let flags = &vector.expected_flags;
     let expected_errors = flags["stream_errors"]
         .as_array()
         .cloned()
         .unwrap_or_default();
-    match (&feed.error, vector.get("expected_error")) {
+    match (&feed.error, vector.expected_error.as_ref()) {
         (None, None) if expected_errors.is_empty() => Ok(()),
         (Some(MessagesStreamError::Server(raw)), None) => {
             let got: Value = serde_json::from_str(raw).map_err(|e| format!("error JSON: {e}"))?;
@@ -157,19 +157,19 @@ fn check_error(vector: &Value, feed: &Feed) -> Result<(), String> {
     }
 }
 
-fn check(vector: &Value, feed: &Feed) -> Result<(), String> {
+fn check(vector: &StreamVector, feed: &Feed) -> Result<(), String> {
     check_error(vector, feed)?;
-    let expected = &vector["expected_final"];
+    let expected = &vector.expected_final;
     if expected.is_null() {
         return Ok(());
     }
     let got: Value = serde_json::from_str(&feed.messages.message_json())
         .map_err(|e| format!("message_json is not JSON: {e}"))?;
     contains(&got, expected, "final")?;
-    let sse = vector["sse_text"].as_str().unwrap_or_default();
+    let sse = vector.sse_text.as_str();
     extra_keys_from_stream(&got, expected, sse)?;
 
-    let flags = &vector["expected_flags"];
+    let flags = &vector.expected_flags;
     let saw_stop = flags["saw_message_stop"].as_bool().unwrap_or(false);
     if feed.messages.saw_message_stop() != saw_stop || feed.heard.message_stop != saw_stop {
         return Err(format!("saw_message_stop, expected {saw_stop}"));
@@ -219,7 +219,8 @@ fn check(vector: &Value, feed: &Feed) -> Result<(), String> {
 }
 
 fn run_vector(vector: &Value) -> Result<(), String> {
-    let bytes = vector["sse_text"].as_str().ok_or("no sse_text")?.as_bytes();
+    let vector = &StreamVector::parse(vector)?;
+    let bytes = vector.sse_text.as_bytes();
     check(vector, &run(bytes, &[])).map_err(|e| format!("one chunk: {e}"))?;
     let bytewise: Vec<usize> = (1..bytes.len()).collect();
     check(vector, &run(bytes, &bytewise)).map_err(|e| format!("byte by byte: {e}"))?;

@@ -61,18 +61,45 @@ impl Corpus {
     }
 }
 
-/// The exact bytes of each chunk of a vector (`chunks_b64` is authoritative).
+/// The exact bytes of each chunk of an SSE vector (its base64 chunks are
+/// authoritative; the UTF-8 copies can't hold invalid sequences).
 pub fn chunks(vector: &Value) -> Result<Vec<Vec<u8>>, String> {
-    vector["chunks_b64"]
-        .as_array()
-        .ok_or("no chunks_b64")?
+    #[derive(serde::Deserialize)]
+    struct Chunked {
+        chunks_b64: Vec<String>,
+    }
+    let chunked: Chunked = serde_json::from_value(vector.clone()).map_err(|e| e.to_string())?;
+    chunked
+        .chunks_b64
         .iter()
         .map(|c| {
             base64::engine::general_purpose::STANDARD
-                .decode(c.as_str().unwrap_or_default())
+                .decode(c)
                 .map_err(|e| e.to_string())
         })
         .collect()
+}
+
+/// A `kind: "protocol-stream"` vector: what the stream runners read of it.
+#[derive(serde::Deserialize)]
+pub struct StreamVector {
+    /// The raw SSE body.
+    pub sse_text: String,
+    /// The accumulated result; `null` when the stream is invalid.
+    pub expected_final: Value,
+    /// Protocol-specific flags (`saw_done`, `saw_message_stop`, …).
+    #[serde(default)]
+    pub expected_flags: Value,
+    /// How the stream must fail, if it must.
+    #[serde(default)]
+    pub expected_error: Option<Value>,
+}
+
+impl StreamVector {
+    /// Reads the fields out of a corpus vector.
+    pub fn parse(vector: &Value) -> Result<StreamVector, String> {
+        serde_json::from_value(vector.clone()).map_err(|e| format!("not a stream vector: {e}"))
+    }
 }
 
 /// Counts passes and failures and prints the `N passed, N failed` line.
