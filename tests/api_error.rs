@@ -442,3 +442,23 @@ proptest! {
         prop_assert!(!e.message.contains(&key) || REDACTED.contains(&key));
     }
 }
+
+/// Found by `npm run fuzz` (api_error): a secret of digits only survived
+/// inside a JSON number, since only strings and keys were scrubbed.
+#[test]
+fn redacts_a_key_that_is_all_digits_inside_numbers() {
+    for body in [
+        &b"4444555555"[..],
+        br#"{"error":{"code":14444555555,"message":"no"}}"#,
+    ] {
+        let mut err = ApiError::from_response(400, &[], body);
+        err.redact_secret("4444555555");
+        let text = format!(
+            "{} {}",
+            err.message,
+            err.body.as_ref().map(|b| b.to_string()).unwrap_or_default()
+        );
+        assert!(!text.contains("4444555555"), "{text}");
+        assert!(text.contains(modelwire::api_error::REDACTED), "{text}");
+    }
+}

@@ -18,8 +18,8 @@ const MIN_CUT_HEAD: usize = 4;
 
 impl ApiError {
     /// Replaces every occurrence of `secret` with `[REDACTED]` in the
-    /// message, code, type, param, request id, retry hints and body (keys
-    /// and string values, at any depth). In text the cap cut short, a
+    /// message, code, type, param, request id, retry hints and body (keys,
+    /// string values, and numbers whose digits contain it, at any depth). In text the cap cut short, a
     /// trailing head of the secret (4 bytes or more) before the ellipsis is
     /// scrubbed as well. An empty secret changes nothing.
     pub fn redact_secret(&mut self, secret: &str) {
@@ -77,6 +77,10 @@ fn redact_value(value: &mut Value, secret: &str) {
                 }
             }
             map.values_mut().for_each(|v| redact_value(v, secret));
+        }
+        // A key of digits only would survive as a number; scrub the text form.
+        Value::Number(n) if n.to_string().contains(secret) => {
+            *value = Value::String(REDACTED.to_owned());
         }
         Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
