@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# `npm run fuzz`: runs every cargo-fuzz target in fuzz/ for FUZZ_SECONDS each
+# (default 60) with bounded memory and input size, seeded at run time from
+# ../shared/conformance (never copied into the repository: fuzz/corpus is
+# git-ignored), and prints each target's executions. FUZZ_TARGETS narrows it.
+# A crash stops the run and leaves its input in fuzz/artifacts/<target>/.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+SECONDS_EACH=${FUZZ_SECONDS:-60}
+CARGO_FUZZ_VERSION=0.13.2
+CORPUS_SRC=${MODELWIRE_CONFORMANCE:-$MODELWIRE_ROOT/../shared/conformance}
+
+rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+  cargo install --force --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION"
+fi
+
+cd fuzz
+targets=${FUZZ_TARGETS:-$(cargo +nightly fuzz list)}
+
+# Seeds: the corpus's SSE bodies and error bodies, each as one file.
+if [ -d "$CORPUS_SRC" ]; then
+  node --input-type=module - "$CORPUS_SRC" <<'JS'
+import { readdirSync, readFileSync, writeFileSync, mkdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+const [src] = process.argv.slice(2);
+const walk = (dir) => readdirSync(dir).flatMap((n) => {
+  const p = join(dir, n);
+  return statSync(p).isDirectory() ? walk(p) : p.endsWith(".json") && !p.endsWith("index.json") ? [p] : [];
+});
+const put = (target, name, text) => {
+  mkdirSync(`corpus/${target}`, { recursive: true });
+  // The first byte picks the chunking in the stream targets.
+  writeFileSync(`corpus/${target}/${name}`, Buffer.concat([Buffer.from([7]), Buffer.from(text)]));
+};
+for (const file of walk(src)) {
+  const v = JSON.parse(readFileSync(file, "utf8"));
+  const name = file.slice(src.length + 1).replaceAll("/", "_");
+  if (v.sse_text) put(v.protocol === "anthropic-messages" ? "messages_stream" : "chat_stream", name, v.sse_text);
+  if (v.chunks_b64) put("sse_decoder", name, Buffer.concat(v.chunks_b64.map((c) => Buffer.from(c, "base64"))));
+  if (v.body !== undefined) put("api_error", name, JSON.stringify(v.body));
+  if (v.expected_final) put("partial_json", name, JSON.stringify(v.expected_final));
+}
+JS
+fi
+
+printf '\n| target | seconds | executions | result |\n|---|---|---|---|\n' >fuzz-summary.md
+status=0
+for target in $targets; do
+  mkdir -p "corpus/$target"
+  log="artifacts/$target.log"
+  mkdir -p artifacts
+  dict=()
+  case "$target" in sse_decoder|chat_stream|messages_stream) dict=(-dict=dicts/stream.dict) ;; esac
+  if cargo +nightly fuzz run -O "$target" "corpus/$target" -- \
+    -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 "${dict[@]}" >"$log" 2>&1; then
+    result=ok
+  else
+    result="CRASH (see fuzz/$log and fuzz/artifacts/$target/)"
+    status=1
+  fi
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  printf '| %s | %s | %s | %s |\n' "$target" "$SECONDS_EACH" "${runs:-?}" "$result" | tee -a fuzz-summary.md
+done
+cat fuzz-summary.md
+exit $status
