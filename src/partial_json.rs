@@ -52,9 +52,11 @@
 
 use std::fmt;
 
-/// The nesting limit used by [`PartialJson::new`]; `serde_json` stops at a
-/// similar depth, and nothing a model sends legitimately comes close.
-pub const DEFAULT_MAX_DEPTH: usize = 128;
+/// The nesting limit used by [`PartialJson::new`]: the deepest nesting
+/// `serde_json` parses (its recursion limit of 128 fails on the 128th
+/// level), so that every snapshot can be read back by the rest of the crate.
+/// Nothing a model sends legitimately comes close.
+pub const DEFAULT_MAX_DEPTH: usize = 127;
 
 /// The input size limit used by [`PartialJson::new`], in bytes.
 pub const DEFAULT_MAX_LEN: usize = 64 * 1024 * 1024;
