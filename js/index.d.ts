@@ -1,8 +1,19 @@
 // Types for every runtime entry (web, workerd, node): they export the same API.
 import type { SseDecoderOptions, SseEvent, SseFinish } from "../pkg/web/modelwire.js";
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParams,
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+  ChatCompletionMessage,
+  ChatCompletionMessageToolCall,
+  CompletionUsage,
+} from "./chat-types.js";
 
 export { ChatStream, SseDecoder } from "../pkg/web/modelwire.js";
 export type { SseDecoderOptions, SseEvent, SseFinish } from "../pkg/web/modelwire.js";
+export type * from "./chat-types.js";
 
 /**
  * Iterates the Server-Sent Events of a byte stream, such as `response.body`.
@@ -17,3 +28,224 @@ export function sseEvents(
   stream: ReadableStream<Uint8Array>,
   options?: SseDecoderOptions,
 ): AsyncGenerator<SseEvent, SseFinish, undefined>;
+
+// ---------------------------------------------------------------------------
+// Client
+
+/** Baseten's Model APIs. */
+export const DEFAULT_BASE_URL: "https://inference.baseten.co/v1";
+
+export interface ClientOptions {
+  /** Sent as `Authorization: {authScheme} {apiKey}`; never as `x-api-key`. `null` sends no Authorization. */
+  apiKey?: string | null;
+  /** Default `https://inference.baseten.co/v1`. */
+  baseURL?: string;
+  /** Default `"Bearer"`. Baseten accepts both. */
+  authScheme?: "Bearer" | "Api-Key";
+  /** Default `globalThis.fetch`, looked up at call time. */
+  fetch?: typeof fetch;
+  /** Retries after 408, 409, 429, 5xx and connection failures. Default 2. */
+  maxRetries?: number;
+  /** Milliseconds per attempt until the response headers (and, without streaming, the whole body) arrive. Default 600000. */
+  timeout?: number;
+  /** Milliseconds a stream may go without a byte before it fails with `StreamError` code `idle_timeout`. Default: no limit. */
+  idleTimeout?: number;
+  /** Added to every request; a `null` value removes a default header. */
+  defaultHeaders?: Record<string, string | null>;
+}
+
+export interface RequestOptions {
+  /** Aborting rejects with `APIUserAbortError` at any stage and cancels the body. */
+  signal?: AbortSignal | null;
+  timeout?: number;
+  idleTimeout?: number;
+  maxRetries?: number;
+  /** Merged over the client's headers; `null` removes one. */
+  headers?: Record<string, string | null>;
+}
+
+/** What every result carries besides its data (non-enumerable, as in openai-node). */
+export interface WithRequestId {
+  /** From `X-Baseten-Request-Id`, else `x-request-id`. */
+  readonly _request_id?: string | null;
+}
+
+export declare class Client {
+  constructor(options?: ClientOptions);
+  readonly baseURL: string;
+  readonly maxRetries: number;
+  readonly timeout: number;
+  readonly idleTimeout: number | undefined;
+  readonly chat: { readonly completions: Completions };
+  /** A copy with some options changed (the key is kept unless given). */
+  withOptions(options: ClientOptions): Client;
+}
+export { Client as default };
+
+export declare class Completions {
+  create(
+    params: ChatCompletionCreateParamsNonStreaming,
+    options?: RequestOptions,
+  ): Promise<ChatCompletion & WithRequestId>;
+  create(params: ChatCompletionCreateParamsStreaming, options?: RequestOptions): Promise<Stream<ChatCompletionChunk>>;
+  create(
+    params: ChatCompletionCreateParams,
+    options?: RequestOptions,
+  ): Promise<(ChatCompletion & WithRequestId) | Stream<ChatCompletionChunk>>;
+  /** A streaming request with events and the accumulated completion (`stream: true` is implied). */
+  stream(params: ChatCompletionCreateParams, options?: RequestOptions): ChatCompletionStream;
+}
+
+/** The chunks of a streamed response, in order. Iterate once. */
+export declare class Stream<T> implements AsyncIterable<T> {
+  /** Aborting it stops the stream: iteration ends with `APIUserAbortError`. */
+  readonly controller: AbortController;
+  readonly response: Response;
+  readonly requestId: string | null;
+  [Symbol.asyncIterator](): AsyncIterator<T>;
+  /** Newline-delimited JSON of the chunks, as openai-node's `toReadableStream()`. */
+  toReadableStream(): ReadableStream<Uint8Array>;
+  /**
+   * The completion accumulated from the chunks delivered so far (choices by index,
+   * tool calls by index, content and reasoning concatenated, last usage).
+   */
+  currentCompletion(): ChatCompletion;
+}
+
+/** Arguments of the `tool_calls.function.arguments.delta` event. */
+export interface ToolArgumentsDeltaEvent {
+  /** Choice index. */
+  choice: number;
+  /** Tool call index within the choice. */
+  index: number;
+  name: string;
+  /** The arguments so far, raw. */
+  arguments: string;
+  arguments_delta: string;
+  /**
+   * The arguments so far as a value, parsed incrementally (the parse of each delta
+   * costs work proportional to the delta). Evaluated when read; `undefined` before
+   * the first complete key.
+   */
+  readonly parsed_arguments: unknown;
+}
+
+export interface ToolArgumentsDoneEvent {
+  choice: number;
+  index: number;
+  name: string;
+  arguments: string;
+  parsed_arguments: unknown;
+}
+
+export interface ChatCompletionStreamEvents {
+  connect: () => void;
+  chunk: (chunk: ChatCompletionChunk, snapshot: ChatCompletion) => void;
+  /** Content of choice 0. */
+  content: (delta: string, snapshot: string) => void;
+  "content.delta": (event: { choice: number; delta: string; snapshot: string; readonly parsed: unknown }) => void;
+  "content.done": (event: { choice: number; content: string; parsed: unknown }) => void;
+  /** `reasoning_content` / `reasoning` of choice 0. */
+  reasoning: (delta: string, snapshot: string) => void;
+  "reasoning.delta": (event: { choice: number; delta: string; snapshot: string }) => void;
+  "reasoning.done": (event: { choice: number; reasoning: string }) => void;
+  "refusal.delta": (event: { choice: number; delta: string; snapshot: string }) => void;
+  "refusal.done": (event: { choice: number; refusal: string }) => void;
+  "tool_calls.function.arguments.delta": (event: ToolArgumentsDeltaEvent) => void;
+  /** Alias of `tool_calls.function.arguments.delta`. */
+  "tool_call.arguments.delta": (event: ToolArgumentsDeltaEvent) => void;
+  "tool_calls.function.arguments.done": (event: ToolArgumentsDoneEvent) => void;
+  functionToolCall: (call: ChatCompletionMessageToolCall["function"]) => void;
+  /** The latest running usage (Baseten sends it on every chunk). */
+  usage: (usage: CompletionUsage) => void;
+  message: (message: ChatCompletionMessage) => void;
+  chatCompletion: (completion: ChatCompletion) => void;
+  finalContent: (content: string) => void;
+  finalMessage: (message: ChatCompletionMessage) => void;
+  finalChatCompletion: (completion: ChatCompletion) => void;
+  totalUsage: (usage: CompletionUsage) => void;
+  error: (error: ModelwireError) => void;
+  abort: (error: APIUserAbortError) => void;
+  end: () => void;
+}
+
+/** `client.chat.completions.stream(params)`: events plus the final completion. */
+export declare class ChatCompletionStream implements AsyncIterable<ChatCompletionChunk> {
+  readonly controller: AbortController;
+  on<E extends keyof ChatCompletionStreamEvents>(event: E, listener: ChatCompletionStreamEvents[E]): this;
+  off<E extends keyof ChatCompletionStreamEvents>(event: E, listener: ChatCompletionStreamEvents[E]): this;
+  once<E extends keyof ChatCompletionStreamEvents>(event: E, listener: ChatCompletionStreamEvents[E]): this;
+  emitted<E extends keyof ChatCompletionStreamEvents>(event: E): Promise<Parameters<ChatCompletionStreamEvents[E]>[0]>;
+  abort(): void;
+  done(): Promise<void>;
+  currentChatCompletionSnapshot: ChatCompletion | undefined;
+  finalChatCompletion(): Promise<ChatCompletion>;
+  finalMessage(): Promise<ChatCompletionMessage>;
+  finalContent(): Promise<string | null>;
+  finalFunctionToolCall(): Promise<ChatCompletionMessageToolCall["function"] | undefined>;
+  totalUsage(): Promise<CompletionUsage>;
+  /** The chunks, as they arrive (use either iteration or `on("chunk")`). */
+  [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk>;
+  toReadableStream(): ReadableStream<Uint8Array>;
+}
+
+// ---------------------------------------------------------------------------
+// Errors (names and fields as in openai-node)
+
+export declare class ModelwireError extends Error {}
+
+/** Rejected before any network call: the request is invalid. */
+export declare class ValidationError extends ModelwireError {
+  /** JSON path of the offending field, e.g. `messages[2].tool_call_id`. */
+  readonly field: string;
+}
+
+export declare class APIError extends ModelwireError {
+  /** HTTP status; `undefined` for connection failures and errors inside a stream. */
+  readonly status: number | undefined;
+  readonly headers: Headers | undefined;
+  /** The parsed error body (or the stream's error object). */
+  readonly error: unknown;
+  readonly code: string | null | undefined;
+  readonly param: string | null | undefined;
+  readonly type: string | null | undefined;
+  readonly requestId: string | null | undefined;
+  /** openai-node spelling of `requestId`. */
+  readonly requestID: string | null | undefined;
+}
+export declare class BadRequestError extends APIError {}
+export declare class AuthenticationError extends APIError {}
+export declare class PaymentRequiredError extends APIError {}
+export declare class PermissionDeniedError extends APIError {}
+export declare class NotFoundError extends APIError {}
+export declare class ConflictError extends APIError {}
+export declare class PayloadTooLargeError extends APIError {}
+export declare class UnprocessableEntityError extends APIError {}
+export declare class RateLimitError extends APIError {}
+export declare class InternalServerError extends APIError {}
+export declare class APIConnectionError extends APIError {
+  readonly cause: unknown;
+}
+export declare class APITimeoutError extends APIConnectionError {}
+export declare class APIUserAbortError extends APIError {
+  /** What arrived before the abort, when a stream was under way. */
+  readonly partial: ChatCompletion | undefined;
+}
+
+export type StreamErrorCode =
+  | "server_error"
+  | "invalid_chunk"
+  | "connection_lost"
+  | "incomplete"
+  | "idle_timeout"
+  | "line_too_large"
+  | "event_too_large";
+
+/** A failure after the stream began. Nothing is retried once bytes reached the caller. */
+export declare class StreamError extends APIError {
+  readonly code: StreamErrorCode;
+  /** Everything received before the failure, accumulated. */
+  readonly partial: ChatCompletion;
+  /** For `server_error`: the class the server's error maps to (`RateLimitError`, …). */
+  readonly kind: string | undefined;
+}
