@@ -11,8 +11,8 @@ import type {
   CompletionUsage,
 } from "./chat-types.js";
 
-export { ChatStream, SseDecoder } from "../pkg/web/modelwire.js";
-export type { SseDecoderOptions, SseEvent, SseFinish } from "../pkg/web/modelwire.js";
+export { ChatStream, SseDecoder, PartialJson } from "../pkg/web/modelwire.js";
+export type { SseDecoderOptions, SseEvent, SseFinish, ChatStreamOptions } from "../pkg/web/modelwire.js";
 export type * from "./chat-types.js";
 
 /**

@@ -1,6 +1,8 @@
 // Entry for Node: the nodejs-target glue loads the .wasm synchronously from disk.
-import { ChatStream, SseDecoder } from "../pkg/node/modelwire.js";
-import { makeSseEvents } from "./sse-events.js";
+import wasm from "../pkg/node/modelwire.js";
+import { bind } from "./api.js";
 
-export { ChatStream, SseDecoder };
-export const sseEvents = makeSseEvents(SseDecoder);
+export * from "./api.js";
+export const { ChatStream, SseDecoder, PartialJson } = wasm;
+export const { Client, Completions, sseEvents } = bind(wasm);
+export default Client;

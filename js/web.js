@@ -1,9 +1,11 @@
 // Entry for browsers, bundlers and Deno: fetches the .wasm that sits next to
 // the generated glue (`new URL(…, import.meta.url)`), once, at import time.
-import init, { ChatStream, SseDecoder } from "../pkg/web/modelwire.js";
-import { makeSseEvents } from "./sse-events.js";
+import init, * as wasm from "../pkg/web/modelwire.js";
+import { bind } from "./api.js";
 
 await init();
 
-export { ChatStream, SseDecoder };
-export const sseEvents = makeSseEvents(SseDecoder);
+export * from "./api.js";
+export { ChatStream, SseDecoder, PartialJson } from "../pkg/web/modelwire.js";
+export const { Client, Completions, sseEvents } = bind(wasm);
+export default Client;

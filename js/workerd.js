@@ -1,10 +1,12 @@
 // Entry for Cloudflare Workers (workerd): the bundler hands the .wasm over as
 // a compiled WebAssembly.Module, and Workers forbid compiling wasm at runtime.
-import { ChatStream, initSync, SseDecoder } from "../pkg/web/modelwire.js";
+import * as wasm from "../pkg/web/modelwire.js";
 import module from "../pkg/web/modelwire_bg.wasm";
-import { makeSseEvents } from "./sse-events.js";
+import { bind } from "./api.js";
 
-initSync({ module });
+wasm.initSync({ module });
 
-export { ChatStream, SseDecoder };
-export const sseEvents = makeSseEvents(SseDecoder);
+export * from "./api.js";
+export { ChatStream, SseDecoder, PartialJson } from "../pkg/web/modelwire.js";
+export const { Client, Completions, sseEvents } = bind(wasm);
+export default Client;

@@ -13,6 +13,7 @@
 //! - [`sse`]: an incremental, byte-level Server-Sent Events decoder
 //!   ([`sse::SseDecoder`]) following the WHATWG parsing rules.
 //! - [`retry`]: when to retry and how long to wait ([`retry::RetryPolicy`]), clock and randomness passed in.
+//! - [`client`]: URLs, headers and errors of a request ([`client::ClientConfig`]), decided without I/O.
 //! - [`chat`]: Chat Completions stream accumulation ([`chat::ChatAccumulator`]).
 //! - [`messages`]: Anthropic Messages stream accumulation ([`messages::MessagesAccumulator`]).
 //! - [`partial_json`]: incremental parsing of streamed JSON fragments ([`partial_json::PartialJson`]), with a valid snapshot after each.
@@ -20,6 +21,7 @@
 
 pub mod api_error;
 pub mod chat;
+pub mod client;
 mod json;
 pub mod messages;
 pub mod partial_json;

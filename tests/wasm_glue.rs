@@ -101,7 +101,7 @@ fn chat_stream_accumulates_across_chunk_boundaries() {
         "data: [DONE]\n\n",
     )
     .as_bytes();
-    let mut stream = modelwire::wasm::ChatStream::new();
+    let mut stream = modelwire::wasm::ChatStream::new(None).unwrap();
     let mut done = false;
     for piece in body.chunks(7) {
         done = stream.push(piece).unwrap();
@@ -116,7 +116,7 @@ fn chat_stream_accumulates_across_chunk_boundaries() {
 
 #[wasm_bindgen_test]
 fn chat_stream_errors_are_named_and_keep_the_partial() {
-    let mut stream = modelwire::wasm::ChatStream::new();
+    let mut stream = modelwire::wasm::ChatStream::new(None).unwrap();
     stream
         .push(
             b"data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}\n\n",
@@ -139,15 +139,15 @@ fn chat_stream_errors_are_named_and_keep_the_partial() {
 #[wasm_bindgen_test]
 fn chat_stream_finish_tells_a_clean_end_from_a_cut() {
     let event = b"data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}";
-    let mut whole = modelwire::wasm::ChatStream::new();
+    let mut whole = modelwire::wasm::ChatStream::new(None).unwrap();
     whole.push(event).unwrap();
     whole.push(b"\n\n").unwrap();
     assert_eq!(whole.finish().unwrap(), "eof");
     // `data: [DONE]` with no blank line after it still ends the stream.
-    let mut unterminated_done = modelwire::wasm::ChatStream::new();
+    let mut unterminated_done = modelwire::wasm::ChatStream::new(None).unwrap();
     unterminated_done.push(b"data: [DONE]\n").unwrap();
     assert_eq!(unterminated_done.finish().unwrap(), "done");
-    let mut cut = modelwire::wasm::ChatStream::new();
+    let mut cut = modelwire::wasm::ChatStream::new(None).unwrap();
     cut.push(&event[..event.len() - 9]).unwrap();
     assert_eq!(cut.finish().unwrap(), "cut");
 }

@@ -1,10 +1,45 @@
 //! `ChatStream` for JavaScript: bytes of a `/chat/completions` SSE body in,
 //! the accumulated `chat.completion` out, with one boundary crossing per
 //! network chunk rather than per event.
+//!
+//! On request it also collects, per `push`, the chunks as one JSON array
+//! text (`takeChunks`, for iteration: one `JSON.parse` per network chunk)
+//! and the deltas as one JSON array of tuples (`takeEvents`, for the
+//! runner's `content` / `reasoning` / tool-argument events).
 
-use crate::chat::{ChatAccumulator, ChatStreamError, Flow};
+use crate::chat::{ChatAccumulator, ChatSink, ChatStreamError, Flow};
+use crate::json::write_str;
 use crate::sse::{self, EventRef, Sink};
 use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** Options for `new ChatStream(options)`. */
+export interface ChatStreamOptions {
+  /** Cap on one SSE line and one event's data, in bytes (default 8 MiB). */
+  maxBufferBytes?: number;
+  /** Collect each chunk's JSON for `takeChunks()`. */
+  chunks?: boolean;
+  /** Collect deltas for `takeEvents()`. */
+  events?: boolean;
+}
+
+/**
+ * One delta from `takeEvents()`: `[kind, choice, index, value, name?]`:
+ * 0 content, 1 refusal, 2 reasoning (value: the text);
+ * 3 tool call start (value: id or null, name: the name or null);
+ * 4 tool arguments (value: the text); 5 finish (value: the reason);
+ * 6 usage (value: the usage object).
+ */
+export type ChatStreamEvent = [number, number, number, any, (string | null)?];
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `ChatStreamOptions` from the TypeScript section above.
+    #[wasm_bindgen(typescript_type = "ChatStreamOptions")]
+    pub type ChatStreamOptions;
+}
 
 /// Decodes and accumulates a Chat Completions stream inside wasm.
 ///
@@ -19,12 +54,95 @@ use wasm_bindgen::prelude::*;
 pub struct ChatStream {
     sse: sse::SseDecoder,
     feed: Feed,
+    /// The key, scrubbed from errors (set by `ClientCore.chatStream`).
+    pub(super) secret: Option<String>,
 }
 
 /// SSE events into the accumulator, holding the first stream error.
 struct Feed {
     chat: ChatAccumulator,
     error: Option<ChatStreamError>,
+    /// `Some` when chunks are collected: `[` then each chunk's data, comma-separated.
+    chunks: Option<String>,
+    /// `Some` when deltas are collected: `[` then tuples, comma-separated.
+    events: Option<Events>,
+}
+
+/// A JSON array of delta tuples under construction.
+struct Events(String);
+
+impl Events {
+    fn open(&mut self, kind: u8, choice: u32, index: u32) {
+        if self.0.len() > 1 {
+            self.0.push(',');
+        }
+        self.0.push('[');
+        push_num(&mut self.0, kind.into());
+        self.0.push(',');
+        push_num(&mut self.0, choice);
+        self.0.push(',');
+        push_num(&mut self.0, index);
+        self.0.push(',');
+    }
+
+    fn text(&mut self, kind: u8, choice: u32, index: u32, text: &str) {
+        self.open(kind, choice, index);
+        write_str(&mut self.0, text);
+        self.0.push(']');
+    }
+}
+
+fn push_num(out: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Digits are ASCII.
+    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
+}
+
+fn push_opt(out: &mut String, text: Option<&str>) {
+    match text {
+        Some(text) => write_str(out, text),
+        None => out.push_str("null"),
+    }
+}
+
+impl ChatSink for Events {
+    fn content(&mut self, choice: u32, delta: &str) {
+        self.text(0, choice, 0, delta);
+    }
+    fn refusal(&mut self, choice: u32, delta: &str) {
+        self.text(1, choice, 0, delta);
+    }
+    fn reasoning(&mut self, choice: u32, delta: &str) {
+        self.text(2, choice, 0, delta);
+    }
+    fn tool_call(&mut self, choice: u32, index: u32, id: Option<&str>, name: Option<&str>) {
+        self.open(3, choice, index);
+        push_opt(&mut self.0, id);
+        self.0.push(',');
+        push_opt(&mut self.0, name);
+        self.0.push(']');
+    }
+    fn tool_arguments(&mut self, choice: u32, index: u32, delta: &str) {
+        self.text(4, choice, index, delta);
+    }
+    fn finish(&mut self, choice: u32, reason: &str) {
+        self.text(5, choice, 0, reason);
+    }
+    fn usage(&mut self, usage: &str) {
+        self.open(6, 0, 0);
+        self.0.push_str(usage);
+        self.0.push(']');
+    }
 }
 
 impl Sink for Feed {
@@ -32,16 +150,69 @@ impl Sink for Feed {
         if self.error.is_some() || self.chat.is_done() {
             return;
         }
-        match self.chat.push(event.event, event.data, &mut ()) {
-            Ok(Flow::Continue | Flow::Done) => {}
-            Err(err) => self.error = Some(err),
+        self.apply(event.event, event.data);
+    }
+}
+
+impl Feed {
+    fn apply(&mut self, event: Option<&str>, data: &str) -> bool {
+        let pushed = match &mut self.events {
+            Some(events) => self.chat.push(event, data, events),
+            None => self.chat.push(event, data, &mut ()),
+        };
+        match pushed {
+            Ok(Flow::Continue) => {
+                if let Some(chunks) = &mut self.chunks {
+                    if chunks.len() > 1 {
+                        chunks.push(',');
+                    }
+                    // The accumulator parsed it: it is one JSON value.
+                    chunks.push_str(data.trim_ascii());
+                }
+                true
+            }
+            Ok(Flow::Done) => true,
+            Err(err) => {
+                self.error = Some(err);
+                false
+            }
         }
     }
 }
 
+fn take_array(buffer: &mut Option<String>) -> Option<String> {
+    let buffer = buffer.as_mut()?;
+    if buffer.len() <= 1 {
+        return None;
+    }
+    buffer.push(']');
+    let out = std::mem::replace(buffer, String::from("["));
+    Some(out)
+}
+
 impl Default for ChatStream {
     fn default() -> Self {
-        Self::new()
+        Self::with(sse::SseDecoder::new(), false, false)
+    }
+}
+
+impl ChatStream {
+    fn with(sse: sse::SseDecoder, chunks: bool, events: bool) -> ChatStream {
+        ChatStream {
+            sse,
+            secret: None,
+            feed: Feed {
+                chat: ChatAccumulator::new(),
+                error: None,
+                chunks: chunks.then(|| String::from("[")),
+                events: events.then(|| Events(String::from("["))),
+            },
+        }
+    }
+
+    /// The first stream error, taken.
+    pub(crate) fn take_error(&mut self) -> Option<ChatStreamError> {
+        self.feed.error.take()
     }
 }
 
@@ -49,24 +220,28 @@ impl Default for ChatStream {
 impl ChatStream {
     /// An empty stream.
     #[wasm_bindgen(constructor)]
-    pub fn new() -> ChatStream {
-        ChatStream {
-            sse: sse::SseDecoder::new(),
-            feed: Feed {
-                chat: ChatAccumulator::new(),
-                error: None,
-            },
-        }
+    pub fn new(options: Option<ChatStreamOptions>) -> Result<ChatStream, JsValue> {
+        let Some(options) = options.map(JsValue::from).filter(|o| !o.is_undefined()) else {
+            return Ok(ChatStream::default());
+        };
+        let flag = |key: &str| {
+            js_sys::Reflect::get(&options, &JsValue::from_str(key))
+                .map(|v| v.is_truthy())
+                .unwrap_or(false)
+        };
+        let sse = super::sse::decoder_from_options(&options)?;
+        Ok(ChatStream::with(sse, flag("chunks"), flag("events")))
     }
 
     /// Feeds one chunk of the body; returns `true` once `[DONE]` arrived.
     /// Throws a `StreamError` for an error sent mid-stream or a malformed
     /// chunk, and an `SseError` past the SSE buffer cap; what arrived before
-    /// stays available from `completionJson()`.
+    /// stays available from `completionJson()`, `takeChunks()` and
+    /// `takeEvents()`.
     pub fn push(&mut self, chunk: &[u8]) -> Result<bool, JsValue> {
         self.sse.feed(chunk, &mut self.feed)?;
-        match self.feed.error.take() {
-            Some(err) => Err(err.into()),
+        match self.take_error() {
+            Some(err) => Err(self.js_error(err)),
             None => Ok(self.feed.chat.is_done()),
         }
     }
@@ -83,15 +258,11 @@ impl ChatStream {
         // not parse, it was cut off and is not an error of its own.
         let mut cut = end.cut;
         if let Some(event) = end.unterminated.filter(|_| !self.feed.chat.is_done()) {
-            let applied = self
-                .feed
-                .chat
-                .push(event.event.as_deref(), &event.data, &mut ());
-            cut = match applied {
-                Ok(_) => false,
-                Err(ChatStreamError::InvalidChunk { .. }) => true,
-                Err(err) => return Err(err.into()),
-            };
+            cut = !self.feed.apply(event.event.as_deref(), &event.data);
+            match self.take_error() {
+                None | Some(ChatStreamError::InvalidChunk { .. }) => {}
+                Some(err) => return Err(self.js_error(err)),
+            }
         }
         let how = match (self.feed.chat.is_done(), cut) {
             (true, _) => "done",
@@ -105,5 +276,39 @@ impl ChatStream {
     #[wasm_bindgen(js_name = completionJson)]
     pub fn completion_json(&self) -> String {
         self.feed.chat.completion_json()
+    }
+
+    /// Switches collecting chunks and deltas on or off from now on (the
+    /// runner turns deltas on when a listener needs them).
+    pub fn collect(&mut self, chunks: bool, events: bool) {
+        let feed = &mut self.feed;
+        match (chunks, feed.chunks.is_some()) {
+            (true, false) => feed.chunks = Some(String::from("[")),
+            (false, true) => feed.chunks = None,
+            _ => {}
+        }
+        match (events, feed.events.is_some()) {
+            (true, false) => feed.events = Some(Events(String::from("["))),
+            (false, true) => feed.events = None,
+            _ => {}
+        }
+    }
+
+    /// The chunks accumulated since the last call, as the text of one JSON
+    /// array; `undefined` when there are none (or chunks are not collected).
+    #[wasm_bindgen(js_name = takeChunks)]
+    pub fn take_chunks(&mut self) -> Option<String> {
+        take_array(&mut self.feed.chunks)
+    }
+
+    /// The deltas since the last call, as the text of one JSON array of
+    /// `ChatStreamEvent` tuples; `undefined` when there are none.
+    #[wasm_bindgen(js_name = takeEvents)]
+    pub fn take_events(&mut self) -> Option<String> {
+        let events = self.feed.events.as_mut()?;
+        let mut buffer = Some(std::mem::take(&mut events.0));
+        let out = take_array(&mut buffer);
+        events.0 = buffer.unwrap_or_default();
+        out
     }
 }

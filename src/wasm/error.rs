@@ -1,20 +1,34 @@
 //! Core errors become real JS `Error` objects here, and only here: each gets a
 //! `name` JS code can switch on, plus the machine-readable fields of the error.
+//! The JS layer (`js/errors.js`) turns them into instances of the exported
+//! classes by `name`.
 
+use crate::api_error::{ApiError, REDACTED};
 use crate::chat::ChatStreamError;
+use crate::client::ConfigError;
 use crate::sse::{BufferKind, SseError};
-use js_sys::{Error, Reflect};
+use crate::validate::ValidationError;
+use js_sys::{Error, Object, Reflect};
 use wasm_bindgen::JsValue;
 
-fn set(target: &Error, key: &str, value: impl Into<JsValue>) {
-    // Setting a plain data property on a fresh Error cannot fail.
+fn set(target: &JsValue, key: &str, value: impl Into<JsValue>) {
+    // Setting a plain data property on a fresh object cannot fail.
     let _ = Reflect::set(target, &JsValue::from_str(key), &value.into());
+}
+
+fn set_opt(target: &JsValue, key: &str, value: Option<&str>) {
+    set(target, key, value.map_or(JsValue::NULL, JsValue::from_str));
+}
+
+fn named(name: &str, message: &str) -> Error {
+    let js = Error::new(message);
+    js.set_name(name);
+    js
 }
 
 impl From<SseError> for JsValue {
     fn from(err: SseError) -> JsValue {
-        let js = Error::new(&err.to_string());
-        js.set_name("SseError");
+        let js = named("SseError", &err.to_string());
         match err {
             SseError::TooLarge { kind, limit } => {
                 let code = match kind {
@@ -31,17 +45,77 @@ impl From<SseError> for JsValue {
 
 impl From<ChatStreamError> for JsValue {
     fn from(err: ChatStreamError) -> JsValue {
-        let js = Error::new(&err.to_string());
-        js.set_name("StreamError");
-        match err {
-            ChatStreamError::Server(error) => {
-                set(&js, "code", "server_error");
-                // The server's error object, parsed, as openai-node exposes it.
-                let body = js_sys::JSON::parse(&error).unwrap_or(JsValue::from_str(&error));
-                set(&js, "error", body);
-            }
-            ChatStreamError::InvalidChunk { .. } => set(&js, "code", "invalid_chunk"),
-        }
+        stream_error(err, None)
+    }
+}
+
+impl From<ValidationError> for JsValue {
+    fn from(err: ValidationError) -> JsValue {
+        let js = named("ValidationError", &err.to_string());
+        set(&js, "field", err.field.as_str());
         js.into()
     }
+}
+
+impl From<ConfigError> for JsValue {
+    fn from(err: ConfigError) -> JsValue {
+        let js = named("ModelwireError", &err.to_string());
+        set(&js, "option", err.option);
+        js.into()
+    }
+}
+
+/// A `StreamError` for a failure after the stream began, with `secret`
+/// scrubbed from everything the server sent.
+pub(super) fn stream_error(err: ChatStreamError, secret: Option<&str>) -> JsValue {
+    match err {
+        ChatStreamError::Server(data) => {
+            let mut api = ApiError::from_stream_data(&[], data.as_bytes());
+            if let Some(secret) = secret {
+                api.redact_secret(secret);
+            }
+            let js = api_error_fields(named("StreamError", &api.message).into(), &api);
+            // `code` names the failure; the server's own code stays in `error`.
+            set(&js, "code", "server_error");
+            set(&js, "kind", api.kind.class_name());
+            js
+        }
+        ChatStreamError::InvalidChunk { .. } => {
+            let mut message = err.to_string();
+            if let Some(secret) = secret.filter(|s| !s.is_empty()) {
+                message = message.replace(secret, REDACTED);
+            }
+            let js = named("StreamError", &message);
+            set(&js, "code", "invalid_chunk");
+            js.into()
+        }
+    }
+}
+
+/// A plain description of an HTTP error response for `js/errors.js`:
+/// `{ name, message, status, code, type, param, requestId, error }`, where
+/// `name` is the class (`RateLimitError`, …) and `error` the parsed body.
+pub(super) fn api_error_object(err: &ApiError) -> JsValue {
+    let js: JsValue = Object::new().into();
+    set(&js, "name", err.kind.class_name());
+    set(&js, "message", err.message.as_str());
+    api_error_fields(js, err)
+}
+
+fn api_error_fields(js: JsValue, err: &ApiError) -> JsValue {
+    if let Some(status) = err.status {
+        set(&js, "status", status);
+    }
+    set_opt(&js, "code", err.code.as_deref());
+    set_opt(&js, "type", err.error_type.as_deref());
+    set_opt(&js, "param", err.param.as_deref());
+    set_opt(&js, "requestId", err.request_id.as_deref());
+    let body = err
+        .body
+        .as_ref()
+        .and_then(|body| serde_json::to_string(body).ok())
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .unwrap_or(JsValue::UNDEFINED);
+    set(&js, "error", body);
+    js
 }

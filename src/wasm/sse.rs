@@ -84,31 +84,33 @@ fn to_js(event: EventRef<'_>) -> JsValue {
     object.into()
 }
 
+/// A core decoder honouring `options.maxBufferBytes` (a positive whole
+/// number; absent means the default).
+pub(super) fn decoder_from_options(options: &JsValue) -> Result<sse::SseDecoder, JsValue> {
+    let value = Reflect::get(options, &JsValue::from_str("maxBufferBytes"))?;
+    let max = match value.as_f64() {
+        None if value.is_undefined() => sse::DEFAULT_MAX_BUFFER_BYTES,
+        Some(n) if n >= 1.0 && n.fract() == 0.0 => n as usize,
+        _ => {
+            return Err(js_sys::RangeError::new(
+                "maxBufferBytes must be a positive whole number of bytes",
+            )
+            .into());
+        }
+    };
+    Ok(sse::SseDecoder::with_max_buffer_bytes(max))
+}
+
 #[wasm_bindgen]
 impl SseDecoder {
     /// Creates a decoder; `options.maxBufferBytes` caps one line or event.
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<SseDecoderOptions>) -> Result<SseDecoder, JsValue> {
-        let max = match options {
-            None => sse::DEFAULT_MAX_BUFFER_BYTES,
-            Some(options) => {
-                let value = Reflect::get(&options, &JsValue::from_str("maxBufferBytes"))?;
-                match value.as_f64() {
-                    None if value.is_undefined() => sse::DEFAULT_MAX_BUFFER_BYTES,
-                    Some(n) if n >= 1.0 && n.fract() == 0.0 => n as usize,
-                    _ => {
-                        return Err(js_sys::RangeError::new(
-                            "maxBufferBytes must be a positive whole number of bytes",
-                        )
-                        .into());
-                    }
-                }
-            }
+        let inner = match options {
+            None => sse::SseDecoder::new(),
+            Some(options) => decoder_from_options(&options)?,
         };
-        Ok(SseDecoder {
-            inner: sse::SseDecoder::with_max_buffer_bytes(max),
-            retry: None,
-        })
+        Ok(SseDecoder { inner, retry: None })
     }
 
     /// Decodes one chunk of the body and returns the events it completed.

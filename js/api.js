@@ -1,0 +1,15 @@
+// What every runtime entry exports, given that runtime's wasm exports.
+
+import { bindClient } from "./client.js";
+import { makeSseEvents } from "./sse-events.js";
+
+export * from "./errors.js";
+export { DEFAULT_BASE_URL } from "./client.js";
+export { Stream } from "./stream.js";
+export { ChatCompletionStream } from "./chat-runner.js";
+
+/** @param {import("./client.js").Wasm & { SseDecoder: typeof import("../pkg/web/modelwire.js").SseDecoder }} wasm */
+export function bind(wasm) {
+  const { Client, Completions } = bindClient(wasm);
+  return { Client, Completions, sseEvents: makeSseEvents(wasm.SseDecoder) };
+}

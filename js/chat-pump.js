@@ -1,0 +1,163 @@
+// Drives one Chat Completions stream: body bytes into the wasm ChatStream,
+// chunks and deltas out, and every way it can end turned into a typed
+// outcome that keeps what already arrived.
+
+import { APIUserAbortError, StreamError, fromCore } from "./errors.js";
+import { BodyReader } from "./transport.js";
+
+/**
+ * @typedef {import("../pkg/web/modelwire.js").ChatStream} WasmChatStream
+ * @typedef {import("./transport.js").Attempt} Attempt
+ */
+
+export class ChatPump {
+  /** @type {WasmChatStream | null} */
+  #wasm;
+  #attempt;
+  #reader;
+  /** @type {string | undefined} */
+  #final;
+  done = false;
+
+  /**
+   * @param {WasmChatStream} wasm  created with `chunks` / `events` as needed
+   * @param {Attempt} attempt
+   * @param {number | undefined} idleTimeout
+   */
+  constructor(wasm, attempt, idleTimeout) {
+    this.#wasm = wasm;
+    this.#attempt = attempt;
+    this.#reader = new BodyReader(attempt.response, attempt.controller.signal, idleTimeout);
+  }
+
+  get response() {
+    return this.#attempt.response;
+  }
+
+  get requestId() {
+    return this.#attempt.requestId;
+  }
+
+  get controller() {
+    return this.#attempt.controller;
+  }
+
+  /** The completion accumulated so far, as JSON text. */
+  completionJson() {
+    return this.#wasm ? this.#wasm.completionJson() : /** @type {string} */ (this.#final);
+  }
+
+  /** @param {boolean} chunks @param {boolean} events */
+  collect(chunks, events) {
+    this.#wasm?.collect(chunks, events);
+  }
+
+  /**
+   * Reads and feeds one network chunk. Returns `false` at the end. Chunks and
+   * deltas it produced are then in `takeChunks()` / `takeEvents()`, also
+   * when it throws (take them before rethrowing to the caller).
+   * @returns {Promise<boolean>}
+   */
+  async step() {
+    const wasm = this.#wasm;
+    if (!wasm || this.done) return false;
+    /** @type {Uint8Array | null} */
+    let bytes;
+    try {
+      bytes = await this.#reader.read();
+    } catch (cause) {
+      throw this.#fail(this.#readError(cause));
+    }
+    try {
+      if (bytes === null) {
+        const how = wasm.finish();
+        this.done = true;
+        if (how === "cut") {
+          throw new StreamError("The stream ended in the middle of an event.", this.#fields("incomplete"));
+        }
+        this.#end();
+        return false;
+      }
+      if (wasm.push(bytes)) {
+        // [DONE]: nothing after it matters.
+        this.done = true;
+        this.#reader.cancel();
+        this.#end();
+      }
+      return true;
+    } catch (err) {
+      throw this.#fail(err);
+    }
+  }
+
+  /** The chunks since the last call, parsed. */
+  takeChunks() {
+    let text = this.#pendingChunks;
+    this.#pendingChunks = undefined;
+    if (this.#wasm) text = this.#wasm.takeChunks();
+    return text === undefined ? [] : /** @type {any[]} */ (JSON.parse(text));
+  }
+
+  /** The deltas since the last call, parsed. */
+  takeEvents() {
+    let text = this.#pendingEvents;
+    this.#pendingEvents = undefined;
+    if (this.#wasm) text = this.#wasm.takeEvents();
+    return text === undefined ? [] : /** @type {any[]} */ (JSON.parse(text));
+  }
+
+  /** Stops early (a `break`, an abort by the caller): nothing more is read. */
+  cancel() {
+    if (this.done) return;
+    this.done = true;
+    this.#reader.cancel();
+    this.#end();
+  }
+
+  /** @param {unknown} cause */
+  #readError(cause) {
+    const partial = this.#partial();
+    const { headers } = this.#attempt.response;
+    if (this.#reader.stopped === "abort") return new APIUserAbortError(undefined, { partial, headers, requestId: this.requestId });
+    if (this.#reader.stopped === "idle") {
+      return new StreamError("The stream stalled: no data within the idle timeout.", this.#fields("idle_timeout"));
+    }
+    return new StreamError("The connection was lost mid-stream.", { ...this.#fields("connection_lost"), cause });
+  }
+
+  /** @param {string} code */
+  #fields(code) {
+    return { code, partial: this.#partial(), headers: this.#attempt.response.headers, requestId: this.requestId };
+  }
+
+  #partial() {
+    return JSON.parse(this.completionJson());
+  }
+
+  /** @param {unknown} err */
+  #fail(err) {
+    const typed = fromCore(err, { headers: this.#attempt.response.headers, requestId: this.requestId, partial: this.#partial() });
+    this.done = true;
+    this.#reader.cancel();
+    this.#end();
+    return typed;
+  }
+
+  /** Keeps the final completion as text and frees the wasm object. */
+  #end() {
+    const wasm = this.#wasm;
+    if (!wasm) return;
+    // Deltas and chunks still waiting are taken by the caller first.
+    this.#pendingChunks = wasm.takeChunks();
+    this.#pendingEvents = wasm.takeEvents();
+    this.#final = wasm.completionJson();
+    this.#wasm = null;
+    wasm.free();
+    this.#attempt.release();
+  }
+
+  /** @type {string | undefined} */
+  #pendingChunks;
+  /** @type {string | undefined} */
+  #pendingEvents;
+}

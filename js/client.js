@@ -1,0 +1,196 @@
+// `Client`: openai-node's surface for Chat Completions over the wasm core.
+// This file only wires options to the core and the transport; validation,
+// URLs, headers, retry decisions, error parsing and accumulation are wasm.
+
+import { ChatCompletionStream } from "./chat-runner.js";
+import { ChatPump } from "./chat-pump.js";
+import { ModelwireError, fromCore } from "./errors.js";
+import { Stream } from "./stream.js";
+import { send } from "./transport.js";
+
+export const DEFAULT_BASE_URL = "https://inference.baseten.co/v1";
+const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
+
+/**
+ * The wasm exports the client needs.
+ * @typedef {object} Wasm
+ * @property {typeof import("../pkg/web/modelwire.js").ClientCore} ClientCore
+ * @property {typeof import("../pkg/web/modelwire.js").RetryLoop} RetryLoop
+ * @property {typeof import("../pkg/web/modelwire.js").PartialJson} PartialJson
+ */
+
+/**
+ * @typedef {import("./index.js").ClientOptions} ClientOptions
+ * @typedef {import("./index.js").RequestOptions} RequestOptions
+ */
+
+/** @param {string} name @param {unknown} value @param {boolean} [allowInfinity] */
+function checkCount(name, value, allowInfinity = false) {
+  if (value === undefined) return;
+  const ok = typeof value === "number" && value >= 0 && (Number.isInteger(value) || (allowInfinity && value === Infinity));
+  if (!ok) throw new ModelwireError(`invalid option ${name}: expected a whole number ≥ 0, got ${String(value)}`);
+}
+
+/**
+ * @param {Record<string, string>} base
+ * @param {...(Record<string, string | null> | undefined)} layers
+ */
+function mergeHeaders(base, ...layers) {
+  /** @type {Record<string, string>} */
+  const out = { ...base };
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const [name, value] of Object.entries(layer)) {
+      const key = name.toLowerCase();
+      if (value === null || value === undefined) delete out[key];
+      else out[key] = String(value);
+    }
+  }
+  return out;
+}
+
+/**
+ * Adds `_request_id` (non-enumerable, as openai-node does).
+ * @template {object} T @param {T} value @param {string | null} id
+ */
+function withRequestId(value, id) {
+  Object.defineProperty(value, "_request_id", { value: id, enumerable: false });
+  return value;
+}
+
+/** @param {Wasm} wasm */
+export function bindClient(wasm) {
+  class Client {
+    /** @type {import("../pkg/web/modelwire.js").ClientCore} */
+    #core;
+    /** @type {ClientOptions} */
+    #options;
+    /** @type {string | null | undefined} */
+    #apiKey;
+
+    /** @param {ClientOptions} [options] */
+    constructor(options = {}) {
+      const { maxRetries = 2, timeout = DEFAULT_TIMEOUT_MS, idleTimeout } = options;
+      checkCount("maxRetries", maxRetries);
+      checkCount("timeout", timeout);
+      checkCount("idleTimeout", idleTimeout, true);
+      try {
+        this.#core = new wasm.ClientCore(options.baseURL ?? DEFAULT_BASE_URL, options.apiKey ?? undefined, options.authScheme ?? "Bearer");
+      } catch (err) {
+        throw fromCore(err);
+      }
+      this.#options = { ...options, apiKey: undefined };
+      // Kept private (for withOptions); requests take it from the core.
+      this.#apiKey = options.apiKey;
+      this.baseURL = this.#core.baseURL;
+      this.maxRetries = maxRetries;
+      this.timeout = timeout;
+      this.idleTimeout = idleTimeout;
+      const client = this;
+      this.chat = Object.freeze({ completions: new Completions(client) });
+    }
+
+    /** @param {ClientOptions} options */
+    withOptions(options) {
+      return new Client({ ...this.#options, apiKey: this.#apiKey, ...options });
+    }
+
+    toJSON() {
+      return { baseURL: this.baseURL, maxRetries: this.maxRetries, timeout: this.timeout, idleTimeout: this.idleTimeout };
+    }
+
+    /**
+     * Sends a Chat Completions body; resolves with the exchange.
+     * @param {any} params @param {RequestOptions} options @param {AbortSignal | null} [signal]
+     */
+    async _sendChat(params, options, signal) {
+      const body = JSON.stringify(params);
+      /** @type {import("../pkg/web/modelwire.js").PreparedRequest} */
+      let prepared;
+      try {
+        prepared = this.#core.prepareChat(body);
+      } catch (err) {
+        throw fromCore(err);
+      }
+      const maxRetries = options.maxRetries ?? this.maxRetries;
+      const timeout = options.timeout ?? this.timeout;
+      checkCount("maxRetries", maxRetries);
+      checkCount("timeout", timeout);
+      const attempt = await send({
+        core: this.#core,
+        RetryLoop: wasm.RetryLoop,
+        fetch: this.#options.fetch,
+        url: prepared.url,
+        headers: mergeHeaders(prepared.headers, this.#options.defaultHeaders, options.headers),
+        body,
+        maxRetries,
+        timeout,
+        signal: signal ?? options.signal,
+        stream: prepared.stream,
+      });
+      return { attempt, stream: prepared.stream };
+    }
+
+    /** @param {{ chunks?: boolean, events?: boolean }} what */
+    _chatStream(what) {
+      return this.#core.chatStream(what);
+    }
+
+    /** @param {RequestOptions} options */
+    _idleTimeout(options) {
+      return options.idleTimeout ?? this.idleTimeout;
+    }
+  }
+
+  class Completions {
+    #client;
+    /** @param {Client} client */
+    constructor(client) {
+      this.#client = client;
+    }
+
+    /**
+     * @param {any} params @param {RequestOptions} [options]
+     * @returns {Promise<any>}
+     */
+    async create(params, options = {}) {
+      const client = this.#client;
+      const { attempt, stream } = await client._sendChat(params, options);
+      if (stream) {
+        const pump = new ChatPump(client._chatStream({ chunks: true }), attempt, client._idleTimeout(options));
+        return new Stream(pump);
+      }
+      attempt.release();
+      const text = await attempt.response.text();
+      /** @type {any} */
+      let completion;
+      try {
+        completion = JSON.parse(text);
+      } catch (cause) {
+        throw new ModelwireError(`The response is not JSON: ${text.slice(0, 200)}`, { cause });
+      }
+      return withRequestId(completion, attempt.requestId);
+    }
+
+    /**
+     * @param {any} params @param {RequestOptions} [options]
+     */
+    stream(params, options = {}) {
+      const client = this.#client;
+      const format = params?.response_format?.type;
+      return new ChatCompletionStream(
+        async (controller) => {
+          const { attempt } = await client._sendChat({ ...params, stream: true }, options, controller.signal);
+          return new ChatPump(client._chatStream({}), attempt, client._idleTimeout(options));
+        },
+        {
+          json: format === "json_schema" || format === "json_object",
+          makeParser: () => new wasm.PartialJson(),
+          signal: options.signal,
+        },
+      );
+    }
+  }
+
+  return { Client, Completions };
+}

@@ -1,0 +1,80 @@
+// `Stream`: the chunks of a streamed Chat Completions response as an async
+// iterable, as openai-node's `Stream`, plus the completion accumulated so far.
+
+/** @typedef {import("./chat-pump.js").ChatPump} ChatPump */
+
+const encoder = new TextEncoder();
+
+export class Stream {
+  #pump;
+  #used = false;
+
+  /** @param {ChatPump} pump  created with chunks collected */
+  constructor(pump) {
+    this.#pump = pump;
+  }
+
+  /** Aborting it ends iteration with `APIUserAbortError`. */
+  get controller() {
+    return this.#pump.controller;
+  }
+
+  get response() {
+    return this.#pump.response;
+  }
+
+  get requestId() {
+    return this.#pump.requestId;
+  }
+
+  /** The completion accumulated from what arrived so far. */
+  currentCompletion() {
+    return JSON.parse(this.#pump.completionJson());
+  }
+
+  async *[Symbol.asyncIterator]() {
+    if (this.#used) throw new Error("Cannot iterate over a consumed stream; use `.tee()` or iterate once.");
+    this.#used = true;
+    const pump = this.#pump;
+    let finished = false;
+    try {
+      for (;;) {
+        /** @type {unknown} */
+        let failure;
+        let more = true;
+        try {
+          more = await pump.step();
+        } catch (err) {
+          failure = err;
+        }
+        // Chunks that arrived before a failure are delivered first.
+        yield* pump.takeChunks();
+        if (failure !== undefined) throw failure;
+        if (!more) break;
+      }
+      finished = true;
+    } finally {
+      // A `break` or a throw inside the loop body: stop reading.
+      if (!finished) pump.cancel();
+    }
+  }
+
+  /** Newline-delimited JSON of the chunks, as openai-node's `toReadableStream()`. */
+  toReadableStream() {
+    const iterator = this[Symbol.asyncIterator]();
+    return new ReadableStream({
+      async pull(controller) {
+        try {
+          const { done, value } = await iterator.next();
+          if (done) return controller.close();
+          controller.enqueue(encoder.encode(JSON.stringify(value) + "\n"));
+        } catch (err) {
+          controller.error(err);
+        }
+      },
+      async cancel() {
+        await iterator.return?.();
+      },
+    });
+  }
+}

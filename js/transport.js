@@ -1,0 +1,242 @@
+// The I/O half of a request: fetch, the per-attempt timeout, the retry
+// loop's waits, abort, and reading a body with an idle timeout. Every
+// decision (URL, headers, whether and how long to wait, what an error
+// response means) comes from the wasm core.
+
+import { APIConnectionError, APITimeoutError, APIUserAbortError, responseError } from "./errors.js";
+
+/**
+ * @typedef {object} Core
+ * @property {(status: number, headers: string[], body: Uint8Array) => import("../pkg/web/modelwire.js").ApiErrorFields} responseError
+ * @property {(text: string) => string} scrub
+ *
+ * @typedef {object} Attempt
+ * @property {Response} response
+ * @property {string | null} requestId
+ * @property {AbortController} controller  aborts the whole request (user, or `Stream.controller`)
+ * @property {() => void} release  drops timers and listeners
+ *
+ * @typedef {object} Exchange
+ * @property {Core} core
+ * @property {{ new (maxRetries: number): { next(status: number, headers: string[], now: number, random: number): number, free(): void } }} RetryLoop
+ * @property {typeof fetch | undefined} fetch
+ * @property {string} url
+ * @property {Record<string, string>} headers
+ * @property {string} body
+ * @property {number} maxRetries
+ * @property {number} timeout
+ * @property {AbortSignal | null | undefined} signal
+ * @property {boolean} stream  the body is read by the caller (timeout ends at the headers)
+ */
+
+/** @param {Headers} headers */
+export function flatten(headers) {
+  /** @type {string[]} */
+  const out = [];
+  headers.forEach((value, name) => out.push(name, value));
+  return out;
+}
+
+/** @param {Headers} headers */
+export function requestIdOf(headers) {
+  return headers.get("x-baseten-request-id") ?? headers.get("x-request-id");
+}
+
+/**
+ * Sends the request, retrying as the core decides; resolves with a response
+ * whose status is 2xx, or rejects with a typed error.
+ * @param {Exchange} x
+ * @returns {Promise<Attempt>}
+ */
+export async function send(x) {
+  const controller = new AbortController();
+  const user = x.signal;
+  const onUserAbort = () => controller.abort(user?.reason);
+  if (user) {
+    if (user.aborted) throw new APIUserAbortError();
+    user.addEventListener("abort", onUserAbort, { once: true });
+  }
+  const release = () => user?.removeEventListener("abort", onUserAbort);
+  const loop = new x.RetryLoop(x.maxRetries);
+  try {
+    for (;;) {
+      const attempt = await once(x, controller);
+      if (attempt.response) {
+        const { response } = attempt;
+        const requestId = requestIdOf(response.headers);
+        if (response.ok) return { response, requestId, controller, release };
+        const wait = loop.next(response.status, flatten(response.headers), Date.now(), Math.random());
+        if (wait < 0) {
+          const body = await readAll(response, controller.signal).catch(() => new Uint8Array());
+          throw responseError(x.core.responseError(response.status, flatten(response.headers), body), response.headers);
+        }
+        await response.body?.cancel().catch(() => {});
+        await sleep(wait, controller.signal);
+        continue;
+      }
+      const wait = loop.next(attempt.timedOut ? 1 : 0, [], Date.now(), Math.random());
+      if (wait < 0) {
+        const cause = attempt.error;
+        if (attempt.timedOut) throw new APITimeoutError(undefined, { cause });
+        const detail = cause instanceof Error ? `: ${x.core.scrub(cause.message)}` : "";
+        throw new APIConnectionError(`Connection error${detail}`, { cause });
+      }
+      await sleep(wait, controller.signal);
+    }
+  } catch (err) {
+    release();
+    if (controller.signal.aborted && !(err instanceof APIUserAbortError)) throw new APIUserAbortError();
+    throw err;
+  } finally {
+    loop.free();
+  }
+}
+
+/**
+ * One fetch with its timeout. A plain (non-stream) body is read inside the
+ * timeout too, and a failure to read it counts as a connection failure.
+ * @param {Exchange} x
+ * @param {AbortController} request
+ * @returns {Promise<{ response?: Response, error?: unknown, timedOut?: boolean }>}
+ */
+async function once(x, request) {
+  const attempt = new AbortController();
+  const forward = () => attempt.abort(request.signal.reason);
+  request.signal.addEventListener("abort", forward, { once: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    attempt.abort();
+  }, x.timeout);
+  try {
+    const fetchFn = x.fetch ?? globalThis.fetch;
+    const response = await fetchFn(x.url, {
+      method: "POST",
+      headers: x.headers,
+      body: x.body,
+      signal: attempt.signal,
+    });
+    if (x.stream && response.ok) {
+      // The stream's reader takes over; the request signal still aborts it.
+      return { response };
+    }
+    // Read here, under the timeout: a retry is still possible.
+    const bytes = await readAll(response, attempt.signal);
+    return { response: new Response(bytes, response) };
+  } catch (error) {
+    if (request.signal.aborted) throw new APIUserAbortError();
+    return { error, timedOut };
+  } finally {
+    clearTimeout(timer);
+    if (!x.stream) request.signal.removeEventListener("abort", forward);
+  }
+}
+
+/**
+ * The whole body.
+ * @param {Response} response @param {AbortSignal} signal
+ * @returns {Promise<Uint8Array<ArrayBuffer>>}
+ */
+async function readAll(response, signal) {
+  if (signal.aborted) throw signal.reason;
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/**
+ * Waits, or rejects with `APIUserAbortError` when `signal` aborts first.
+ * @param {number} ms @param {AbortSignal} signal
+ * @returns {Promise<void>}
+ */
+export function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new APIUserAbortError());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new APIUserAbortError());
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Reads a stream body chunk by chunk, failing when it goes `idleTimeout` ms
+ * without a byte or when `signal` aborts; either way the reader is cancelled.
+ */
+export class BodyReader {
+  /** @type {ReadableStreamDefaultReader<Uint8Array> | null} */
+  #reader;
+  #signal;
+  #idle;
+  /** @type {"idle" | "abort" | null} */
+  stopped = null;
+
+  /**
+   * @param {Response} response
+   * @param {AbortSignal} signal
+   * @param {number | undefined} idleTimeout
+   */
+  constructor(response, signal, idleTimeout) {
+    this.#reader = response.body ? response.body.getReader() : null;
+    this.#signal = signal;
+    this.#idle = idleTimeout;
+  }
+
+  /**
+   * The next chunk, or `null` at the end. Rejects with the cause when the
+   * connection fails; check `stopped` for an idle timeout or an abort.
+   * @returns {Promise<Uint8Array | null>}
+   */
+  async read() {
+    const reader = this.#reader;
+    if (!reader) return null;
+    if (this.#signal.aborted) {
+      this.stopped = "abort";
+      throw this.#signal.reason;
+    }
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let timer;
+    /** @type {(() => void) | undefined} */
+    let onAbort;
+    const stop = new Promise((_, reject) => {
+      onAbort = () => {
+        this.stopped ??= "abort";
+        reject(this.#signal.reason);
+      };
+      this.#signal.addEventListener("abort", onAbort, { once: true });
+      if (this.#idle !== undefined && this.#idle !== Infinity) {
+        timer = setTimeout(() => {
+          this.stopped = "idle";
+          reject(new Error("idle timeout"));
+        }, this.#idle);
+      }
+    });
+    try {
+      const { done, value } = await Promise.race([reader.read(), stop]);
+      return done ? null : value;
+    } catch (err) {
+      this.cancel();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) this.#signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** Stops reading and releases the body (nothing more is read). */
+  cancel() {
+    const reader = this.#reader;
+    this.#reader = null;
+    if (reader) reader.cancel().catch(() => {});
+  }
+
+  /** After the end: releases the lock. */
+  close() {
+    const reader = this.#reader;
+    this.#reader = null;
+    if (reader) reader.releaseLock();
+  }
+}
