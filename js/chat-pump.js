@@ -19,15 +19,23 @@ export class ChatPump {
   #final;
   done = false;
 
+  #make;
+  #idleTimeout;
+  #collect = { chunks: false, events: false };
+
   /**
-   * @param {WasmChatStream} wasm  created with `chunks` / `events` as needed
+   * @param {() => WasmChatStream} make  a fresh wasm stream (also for a retry)
    * @param {Attempt} attempt
    * @param {number | undefined} idleTimeout
+   * @param {{ chunks?: boolean, events?: boolean }} [collect]
    */
-  constructor(wasm, attempt, idleTimeout) {
-    this.#wasm = wasm;
+  constructor(make, attempt, idleTimeout, collect = {}) {
+    this.#make = make;
+    this.#wasm = make();
     this.#attempt = attempt;
+    this.#idleTimeout = idleTimeout;
     this.#reader = new BodyReader(attempt.response, attempt.controller.signal, idleTimeout);
+    this.collect(!!collect.chunks, !!collect.events);
   }
 
   get response() {
@@ -49,6 +57,7 @@ export class ChatPump {
 
   /** @param {boolean} chunks @param {boolean} events */
   collect(chunks, events) {
+    this.#collect = { chunks, events };
     this.#wasm?.collect(chunks, events);
   }
 
@@ -66,6 +75,7 @@ export class ChatPump {
     try {
       bytes = await this.#reader.read();
     } catch (cause) {
+      if (!wasm.started && this.#reader.stopped !== "abort" && (await this.#retried(cause))) return true;
       throw this.#fail(this.#readError(cause));
     }
     try {
@@ -112,6 +122,29 @@ export class ChatPump {
     this.done = true;
     this.#reader.cancel();
     this.#end();
+  }
+
+  /**
+   * The body failed before any chunk arrived: nothing was delivered, so the
+   * request may go again (within the retry budget) on a fresh stream.
+   * @param {unknown} _cause
+   * @returns {Promise<boolean>}
+   */
+  async #retried(_cause) {
+    /** @type {Attempt | null} */
+    let next;
+    try {
+      next = await this.#attempt.retry(this.#reader.stopped === "idle");
+    } catch (err) {
+      throw this.#fail(err);
+    }
+    if (!next) return false;
+    this.#wasm?.free();
+    this.#attempt = next;
+    this.#reader = new BodyReader(next.response, next.controller.signal, this.#idleTimeout);
+    this.#wasm = this.#make();
+    this.collect(this.#collect.chunks, this.#collect.events);
+    return true;
   }
 
   /** @param {unknown} cause */

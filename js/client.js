@@ -131,9 +131,8 @@ export function bindClient(wasm) {
       return { attempt, stream: prepared.stream };
     }
 
-    /** @param {{ chunks?: boolean, events?: boolean }} what */
-    _chatStream(what) {
-      return this.#core.chatStream(what);
+    _chatStream() {
+      return this.#core.chatStream();
     }
 
     /** @param {RequestOptions} options */
@@ -157,7 +156,7 @@ export function bindClient(wasm) {
       const client = this.#client;
       const { attempt, stream } = await client._sendChat(params, options);
       if (stream) {
-        const pump = new ChatPump(client._chatStream({ chunks: true }), attempt, client._idleTimeout(options));
+        const pump = new ChatPump(() => client._chatStream(), attempt, client._idleTimeout(options), { chunks: true });
         return new Stream(pump);
       }
       attempt.release();
@@ -181,7 +180,7 @@ export function bindClient(wasm) {
       return new ChatCompletionStream(
         async (controller) => {
           const { attempt } = await client._sendChat({ ...params, stream: true }, options, controller.signal);
-          return new ChatPump(client._chatStream({}), attempt, client._idleTimeout(options));
+          return new ChatPump(() => client._chatStream(), attempt, client._idleTimeout(options));
         },
         {
           json: format === "json_schema" || format === "json_object",

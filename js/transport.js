@@ -15,6 +15,7 @@ import { APIConnectionError, APITimeoutError, APIUserAbortError, responseError }
  * @property {string | null} requestId
  * @property {AbortController} controller  aborts the whole request (user, or `Stream.controller`)
  * @property {() => void} release  drops timers and listeners
+ * @property {(timedOut: boolean) => Promise<Attempt | null>} retry  after a stream failed before any event
  *
  * @typedef {object} Exchange
  * @property {Core} core
@@ -44,7 +45,9 @@ export function requestIdOf(headers) {
 
 /**
  * Sends the request, retrying as the core decides; resolves with a response
- * whose status is 2xx, or rejects with a typed error.
+ * whose status is 2xx, or rejects with a typed error. A streamed body that
+ * fails before any event reached the caller can still be retried with the
+ * attempt's `retry`, within the same budget.
  * @param {Exchange} x
  * @returns {Promise<Attempt>}
  */
@@ -56,15 +59,23 @@ export async function send(x) {
     if (user.aborted) throw new APIUserAbortError();
     user.addEventListener("abort", onUserAbort, { once: true });
   }
-  const release = () => user?.removeEventListener("abort", onUserAbort);
   const loop = new x.RetryLoop(x.maxRetries);
-  try {
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    user?.removeEventListener("abort", onUserAbort);
+    loop.free();
+  };
+
+  /** @returns {Promise<Attempt>} */
+  const run = async () => {
     for (;;) {
       const attempt = await once(x, controller);
       if (attempt.response) {
         const { response } = attempt;
         const requestId = requestIdOf(response.headers);
-        if (response.ok) return { response, requestId, controller, release };
+        if (response.ok) return { response, requestId, controller, release, retry };
         const wait = loop.next(response.status, flatten(response.headers), Date.now(), Math.random());
         if (wait < 0) {
           const body = await readAll(response, controller.signal).catch(() => new Uint8Array());
@@ -75,21 +86,46 @@ export async function send(x) {
         continue;
       }
       const wait = loop.next(attempt.timedOut ? 1 : 0, [], Date.now(), Math.random());
-      if (wait < 0) {
-        const cause = attempt.error;
-        if (attempt.timedOut) throw new APITimeoutError(undefined, { cause });
-        const detail = cause instanceof Error ? `: ${x.core.scrub(cause.message)}` : "";
-        throw new APIConnectionError(`Connection error${detail}`, { cause });
-      }
+      if (wait < 0) throw failure(x, attempt.error, attempt.timedOut);
       await sleep(wait, controller.signal);
     }
+  };
+
+  /**
+   * After a streamed body failed before delivering anything: the next
+   * attempt, or `null` when the budget is spent.
+   * @param {boolean} timedOut
+   * @returns {Promise<Attempt | null>}
+   */
+  const retry = async (timedOut) => {
+    const wait = loop.next(timedOut ? 1 : 0, [], Date.now(), Math.random());
+    if (wait < 0) return null;
+    try {
+      await sleep(wait, controller.signal);
+      return await run();
+    } catch (err) {
+      release();
+      throw err;
+    }
+  };
+
+  try {
+    return await run();
   } catch (err) {
     release();
     if (controller.signal.aborted && !(err instanceof APIUserAbortError)) throw new APIUserAbortError();
     throw err;
-  } finally {
-    loop.free();
   }
+}
+
+/**
+ * The error for a failed attempt that will not be retried.
+ * @param {Exchange} x @param {unknown} cause @param {boolean | undefined} timedOut
+ */
+function failure(x, cause, timedOut) {
+  if (timedOut) return new APITimeoutError(undefined, { cause });
+  const detail = cause instanceof Error ? `: ${x.core.scrub(cause.message)}` : "";
+  return new APIConnectionError(`Connection error${detail}`, { cause });
 }
 
 /**

@@ -28,6 +28,7 @@ step "wasm-bindgen-test in Node" wasm_test --node
 step "wasm-bindgen-test in Chromium" wasm_test_chromium
 step "tsc --strict (typings, entries, examples)" tsc -p tsconfig.json
 step "package in Node" node --test tests/js/
+step "client against the emulator (Node)" node --test tests/client/ tests/examples/
 step "page in Chromium (Playwright)" node --test tests/browser/
 step "emulator with the official SDKs" node --test tests/emulator/
 

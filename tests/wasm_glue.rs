@@ -1,4 +1,4 @@
-//! The exported `SseDecoder` as JavaScript sees it. Run in Node
+//! The exported classes (`SseDecoder`, `ChatStream`, `ClientCore`, `RetryLoop`) as JavaScript sees them. Run in Node
 //! (`wasm-pack test --node`) and in Chromium (`WASM_BINDGEN_USE_BROWSER=1
 //! wasm-pack test --headless --chrome`).
 #![cfg(target_arch = "wasm32")]
@@ -150,4 +150,89 @@ fn chat_stream_finish_tells_a_clean_end_from_a_cut() {
     let mut cut = modelwire::wasm::ChatStream::new(None).unwrap();
     cut.push(&event[..event.len() - 9]).unwrap();
     assert_eq!(cut.finish().unwrap(), "cut");
+}
+
+fn client_core() -> modelwire::wasm::ClientCore {
+    modelwire::wasm::ClientCore::new(
+        "http://127.0.0.1:1/v1/",
+        Some("sk-GLUE-1234".into()),
+        "Api-Key",
+    )
+    .unwrap()
+}
+
+#[wasm_bindgen_test]
+fn chat_stream_hands_out_chunks_and_deltas_in_batches() {
+    let mut stream = client_core().chat_stream(None).unwrap();
+    stream.collect(true, true);
+    let body = concat!(
+        "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hé\"}}]}\n\n",
+        "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"t\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\"}}]}}]}\n\n",
+    );
+    assert!(!stream.push(body.as_bytes()).unwrap());
+    assert!(stream.started());
+    let chunks = js_sys::JSON::parse(&stream.take_chunks().unwrap()).unwrap();
+    assert_eq!(Array::from(&chunks).length(), 2);
+    assert_eq!(stream.take_chunks(), None, "taken once");
+    let events = stream.take_events().unwrap();
+    assert_eq!(events, r#"[[0,0,0,"Hé"],[3,0,1,"t","f"],[4,0,1,"{\"a"]]"#);
+    stream.collect(false, false);
+    stream.push(b"data: [DONE]\n\n").unwrap();
+    assert_eq!(stream.take_events(), None);
+}
+
+#[wasm_bindgen_test]
+fn client_core_prepares_requests_and_scrubs_errors() {
+    let core = client_core();
+    assert_eq!(core.base_url(), "http://127.0.0.1:1/v1");
+    let prepared = core
+        .prepare_chat(r#"{"model":"m","stream":true,"messages":[{"role":"user","content":"x"}]}"#)
+        .unwrap();
+    assert_eq!(
+        get(&prepared, "url").as_string().unwrap(),
+        "http://127.0.0.1:1/v1/chat/completions"
+    );
+    let headers = get(&prepared, "headers");
+    assert_eq!(
+        get(&headers, "authorization").as_string().unwrap(),
+        "Api-Key sk-GLUE-1234"
+    );
+    assert_eq!(get(&prepared, "stream"), JsValue::TRUE);
+
+    let invalid = core
+        .prepare_chat(r#"{"model":"m","messages":[]}"#)
+        .unwrap_err();
+    assert_eq!(
+        get(&invalid, "name").as_string().unwrap(),
+        "ValidationError"
+    );
+    assert_eq!(get(&invalid, "field").as_string().unwrap(), "messages");
+
+    let described = core.response_error(
+        429,
+        vec!["x-baseten-request-id".into(), "r-1".into()],
+        br#"{"error":"slow down, sk-GLUE-1234"}"#,
+    );
+    assert_eq!(
+        get(&described, "name").as_string().unwrap(),
+        "RateLimitError"
+    );
+    assert_eq!(get(&described, "requestId").as_string().unwrap(), "r-1");
+    let message = get(&described, "message").as_string().unwrap();
+    assert!(
+        message.starts_with("429 ") && !message.contains("GLUE"),
+        "{message}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn retry_loop_honours_retry_after_and_the_budget() {
+    let mut retry = modelwire::wasm::RetryLoop::new(1);
+    let wait = retry.next(429, vec!["retry-after-ms".into(), "250".into()], 0.0, 0.5);
+    assert_eq!(wait, 250.0);
+    assert_eq!(retry.next(503, vec![], 0.0, 0.5), -1.0);
+    assert_eq!(
+        modelwire::wasm::RetryLoop::new(3).next(400, vec![], 0.0, 0.5),
+        -1.0
+    );
 }

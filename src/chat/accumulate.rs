@@ -108,6 +108,11 @@ impl ChatAccumulator {
         Self::default()
     }
 
+    /// Whether a chunk has been applied (until then, a retry loses nothing).
+    pub fn is_started(&self) -> bool {
+        self.started
+    }
+
     /// Whether `[DONE]` has arrived.
     pub fn is_done(&self) -> bool {
         self.done

@@ -272,6 +272,12 @@ impl ChatStream {
         Ok(how.into())
     }
 
+    /// Whether a chunk has arrived (before that, a retry loses nothing).
+    #[wasm_bindgen(getter)]
+    pub fn started(&self) -> bool {
+        self.feed.chat.is_started()
+    }
+
     /// The completion so far, as `chat.completion` JSON text.
     #[wasm_bindgen(js_name = completionJson)]
     pub fn completion_json(&self) -> String {
