@@ -195,8 +195,9 @@ export class ChatCompletionStream {
     return calls?.[calls.length - 1]?.function;
   }
 
+  /** The final usage; zeros when the server sent none (as openai-node). */
   async totalUsage() {
-    return (await this.finalChatCompletion()).usage;
+    return (await this.finalChatCompletion()).usage ?? { completion_tokens: 0, prompt_tokens: 0, total_tokens: 0 };
   }
 
   async *[Symbol.asyncIterator]() {

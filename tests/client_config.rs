@@ -154,3 +154,16 @@ fn errors_are_typed_and_scrubbed_of_the_key() {
     assert!(err.status.is_none());
     assert!(!err.message.contains(KEY), "{}", err.message);
 }
+
+#[test]
+fn a_key_too_short_to_mean_anything_is_not_scrubbed_from_words() {
+    let short = ClientConfig::new(DEFAULT_BASE_URL, Some("k".into()), AuthScheme::Bearer).unwrap();
+    let err = short.response_error(
+        400,
+        &[],
+        br#"{"error":"deepseek-ai does not support JSON mode"}"#,
+    );
+    assert_eq!(err.message, "400 deepseek-ai does not support JSON mode");
+    assert_eq!(short.secret(), None);
+    assert_eq!(config(DEFAULT_BASE_URL).secret(), Some(KEY));
+}

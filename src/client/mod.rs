@@ -23,6 +23,10 @@ use std::fmt;
 /// The default base URL: Baseten's Model APIs.
 pub const DEFAULT_BASE_URL: &str = "https://inference.baseten.co/v1";
 
+/// Keys shorter than this are not scrubbed from errors (see
+/// [`ClientConfig::secret`]).
+pub const MIN_SCRUBBED_KEY_LEN: usize = 6;
+
 /// How the key goes into `Authorization`. Baseten takes both; it rejects
 /// `x-api-key`, so the key is never sent that way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -194,10 +198,19 @@ impl ClientConfig {
 
     /// Scrubs the key from an error built elsewhere.
     pub fn scrubbed(&self, mut error: ApiError) -> ApiError {
-        if let Some(key) = &self.api_key {
+        if let Some(key) = self.secret() {
             error.redact_secret(key);
         }
         error
+    }
+
+    /// The key when it is long enough to scrub: a key shorter than
+    /// [`MIN_SCRUBBED_KEY_LEN`] (a test key like `k`) would garble ordinary
+    /// words and gives nothing away.
+    pub fn secret(&self) -> Option<&str> {
+        self.api_key
+            .as_deref()
+            .filter(|key| key.len() >= MIN_SCRUBBED_KEY_LEN)
     }
 }
 

@@ -86,6 +86,10 @@ impl Events {
     }
 
     fn text(&mut self, kind: u8, choice: u32, index: u32, text: &str) {
+        // `"content": ""` on the role chunk is not a delta (openai-node skips it too).
+        if text.is_empty() {
+            return;
+        }
         self.open(kind, choice, index);
         write_str(&mut self.0, text);
         self.0.push(']');

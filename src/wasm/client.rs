@@ -109,7 +109,7 @@ impl ClientCore {
     /// Replaces the key in `text` with `[REDACTED]` (for messages the JS
     /// side builds from runtime errors, which may quote a URL or header).
     pub fn scrub(&self, text: &str) -> String {
-        match self.config.api_key() {
+        match self.config.secret() {
             Some(key) => text.replace(key, crate::api_error::REDACTED),
             None => text.to_owned(),
         }
@@ -122,7 +122,7 @@ impl ClientCore {
         options: Option<super::chat::ChatStreamOptions>,
     ) -> Result<ChatStream, JsValue> {
         let mut stream = ChatStream::new(options)?;
-        stream.set_secret(self.config.api_key().map(str::to_owned));
+        stream.set_secret(self.config.secret().map(str::to_owned));
         Ok(stream)
     }
 }
