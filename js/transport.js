@@ -201,12 +201,20 @@ export function sleep(ms, signal) {
 /**
  * Reads a stream body chunk by chunk, failing when it goes `idleTimeout` ms
  * without a byte or when `signal` aborts; either way the reader is cancelled.
+ * One abort listener serves every read; the idle timer is re-armed per read.
  */
 export class BodyReader {
   /** @type {ReadableStreamDefaultReader<Uint8Array> | null} */
   #reader;
   #signal;
   #idle;
+  /** @type {((reason: unknown) => void) | null} rejects the pending read */
+  #reject = null;
+  #onAbort = () => {
+    this.stopped ??= "abort";
+    this.#reject?.(this.#signal.reason);
+    this.cancel();
+  };
   /** @type {"idle" | "abort" | null} */
   stopped = null;
 
@@ -218,7 +226,8 @@ export class BodyReader {
   constructor(response, signal, idleTimeout) {
     this.#reader = response.body ? response.body.getReader() : null;
     this.#signal = signal;
-    this.#idle = idleTimeout;
+    this.#idle = idleTimeout === Infinity ? undefined : idleTimeout;
+    signal.addEventListener("abort", this.#onAbort, { once: true });
   }
 
   /**
@@ -228,22 +237,17 @@ export class BodyReader {
    */
   async read() {
     const reader = this.#reader;
-    if (!reader) return null;
     if (this.#signal.aborted) {
-      this.stopped = "abort";
+      this.stopped ??= "abort";
+      this.cancel();
       throw this.#signal.reason;
     }
+    if (!reader) return null;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     let timer;
-    /** @type {(() => void) | undefined} */
-    let onAbort;
     const stop = new Promise((_, reject) => {
-      onAbort = () => {
-        this.stopped ??= "abort";
-        reject(this.#signal.reason);
-      };
-      this.#signal.addEventListener("abort", onAbort, { once: true });
-      if (this.#idle !== undefined && this.#idle !== Infinity) {
+      this.#reject = reject;
+      if (this.#idle !== undefined) {
         timer = setTimeout(() => {
           this.stopped = "idle";
           reject(new Error("idle timeout"));
@@ -252,13 +256,14 @@ export class BodyReader {
     });
     try {
       const { done, value } = await Promise.race([reader.read(), stop]);
+      if (done) this.close();
       return done ? null : value;
     } catch (err) {
       this.cancel();
       throw err;
     } finally {
+      this.#reject = null;
       clearTimeout(timer);
-      if (onAbort) this.#signal.removeEventListener("abort", onAbort);
     }
   }
 
@@ -266,6 +271,7 @@ export class BodyReader {
   cancel() {
     const reader = this.#reader;
     this.#reader = null;
+    this.#signal.removeEventListener("abort", this.#onAbort);
     if (reader) reader.cancel().catch(() => {});
   }
 
@@ -273,6 +279,7 @@ export class BodyReader {
   close() {
     const reader = this.#reader;
     this.#reader = null;
+    this.#signal.removeEventListener("abort", this.#onAbort);
     if (reader) reader.releaseLock();
   }
 }
