@@ -7,9 +7,10 @@ export * from "./errors.js";
 export { DEFAULT_BASE_URL } from "./client.js";
 export { Stream } from "./stream.js";
 export { ChatCompletionStream } from "./chat-runner.js";
+export { MessageStream } from "./messages-runner.js";
 
 /** @param {import("./client.js").Wasm & { SseDecoder: typeof import("../pkg/web/modelwire.js").SseDecoder }} wasm */
 export function bind(wasm) {
-  const { Client, Completions } = bindClient(wasm);
-  return { Client, Completions, sseEvents: makeSseEvents(wasm.SseDecoder) };
+  const { Client, Completions, Messages } = bindClient(wasm);
+  return { Client, Completions, Messages, sseEvents: makeSseEvents(wasm.SseDecoder) };
 }

@@ -1,10 +1,12 @@
-// `Client`: openai-node's surface for Chat Completions over the wasm core.
-// This file only wires options to the core and the transport; validation,
-// URLs, headers, retry decisions, error parsing and accumulation are wasm.
+// `Client`: openai-node's surface for Chat Completions and @anthropic-ai/sdk's
+// for Messages, over the wasm core. This file only wires options to the core
+// and the transport; validation, URLs, headers, retry decisions, error
+// parsing and accumulation are wasm.
 
 import { ChatCompletionStream } from "./chat-runner.js";
-import { ChatPump } from "./chat-pump.js";
 import { ModelwireError, fromCore } from "./errors.js";
+import { MessageStream } from "./messages-runner.js";
+import { Pump } from "./pump.js";
 import { Stream } from "./stream.js";
 import { send } from "./transport.js";
 
@@ -22,6 +24,7 @@ const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 /**
  * @typedef {import("./index.js").ClientOptions} ClientOptions
  * @typedef {import("./index.js").RequestOptions} RequestOptions
+ * @typedef {import("../pkg/web/modelwire.js").ClientCore} ClientCore
  */
 
 /** @param {string} name @param {unknown} value @param {boolean} [allowInfinity] */
@@ -58,10 +61,41 @@ function withRequestId(value, id) {
   return value;
 }
 
+/** @param {unknown} text */
+function parseBody(text) {
+  try {
+    return JSON.parse(/** @type {string} */ (text));
+  } catch (cause) {
+    throw new ModelwireError(`The response is not JSON: ${String(text).slice(0, 200)}`, { cause });
+  }
+}
+
+/** The two protocols, as the client drives them. */
+const PROTOCOLS = {
+  chat: {
+    /** @param {ClientCore} core @param {string} body */
+    prepare: (core, body) => core.prepareChat(body),
+    /** @param {ClientCore} core */
+    stream: (core) => core.chatStream(),
+    /** @param {any} wasm */
+    snapshot: (wasm) => wasm.completionJson(),
+  },
+  messages: {
+    /** @param {ClientCore} core @param {string} body */
+    prepare: (core, body) => core.prepareMessages(body),
+    /** @param {ClientCore} core */
+    stream: (core) => core.messagesStream(),
+    /** @param {any} wasm */
+    snapshot: (wasm) => wasm.messageJson(),
+  },
+};
+
 /** @param {Wasm} wasm */
 export function bindClient(wasm) {
+  const makeParser = () => new wasm.PartialJson();
+
   class Client {
-    /** @type {import("../pkg/web/modelwire.js").ClientCore} */
+    /** @type {ClientCore} */
     #core;
     /** @type {ClientOptions} */
     #options;
@@ -86,8 +120,8 @@ export function bindClient(wasm) {
       this.maxRetries = maxRetries;
       this.timeout = timeout;
       this.idleTimeout = idleTimeout;
-      const client = this;
-      this.chat = Object.freeze({ completions: new Completions(client) });
+      this.chat = Object.freeze({ completions: new Completions(this) });
+      this.messages = new Messages(this);
     }
 
     /** @param {ClientOptions} options */
@@ -100,15 +134,16 @@ export function bindClient(wasm) {
     }
 
     /**
-     * Sends a Chat Completions body; resolves with the exchange.
-     * @param {any} params @param {RequestOptions} options @param {AbortSignal | null} [signal]
+     * Validates and sends a body; resolves once a 2xx response arrived.
+     * @param {"chat" | "messages"} protocol @param {any} params @param {RequestOptions} options
+     * @param {AbortSignal | null} [signal]
      */
-    async _sendChat(params, options, signal) {
+    async _send(protocol, params, options, signal) {
       const body = JSON.stringify(params);
       /** @type {import("../pkg/web/modelwire.js").PreparedRequest} */
       let prepared;
       try {
-        prepared = this.#core.prepareChat(body);
+        prepared = PROTOCOLS[protocol].prepare(this.#core, body);
       } catch (err) {
         throw fromCore(err);
       }
@@ -131,13 +166,25 @@ export function bindClient(wasm) {
       return { attempt, stream: prepared.stream };
     }
 
-    _chatStream() {
-      return this.#core.chatStream();
+    /**
+     * A pump over a streamed response.
+     * @param {"chat" | "messages"} protocol @param {import("./transport.js").Attempt} attempt
+     * @param {RequestOptions} options @param {boolean} chunks
+     */
+    _pump(protocol, attempt, options, chunks) {
+      const p = PROTOCOLS[protocol];
+      return new Pump(() => p.stream(this.#core), p.snapshot, attempt, options.idleTimeout ?? this.idleTimeout, { chunks });
     }
 
-    /** @param {RequestOptions} options */
-    _idleTimeout(options) {
-      return options.idleTimeout ?? this.idleTimeout;
+    /**
+     * `create`: the parsed body, or a `Stream` when streaming.
+     * @param {"chat" | "messages"} protocol @param {any} params @param {RequestOptions} options
+     */
+    async _create(protocol, params, options) {
+      const { attempt, stream } = await this._send(protocol, params, options);
+      if (stream) return new Stream(this._pump(protocol, attempt, options, true));
+      attempt.release();
+      return withRequestId(parseBody(await attempt.response.text()), attempt.requestId);
     }
   }
 
@@ -148,48 +195,49 @@ export function bindClient(wasm) {
       this.#client = client;
     }
 
-    /**
-     * @param {any} params @param {RequestOptions} [options]
-     * @returns {Promise<any>}
-     */
-    async create(params, options = {}) {
-      const client = this.#client;
-      const { attempt, stream } = await client._sendChat(params, options);
-      if (stream) {
-        const pump = new ChatPump(() => client._chatStream(), attempt, client._idleTimeout(options), { chunks: true });
-        return new Stream(pump);
-      }
-      attempt.release();
-      const text = await attempt.response.text();
-      /** @type {any} */
-      let completion;
-      try {
-        completion = JSON.parse(text);
-      } catch (cause) {
-        throw new ModelwireError(`The response is not JSON: ${text.slice(0, 200)}`, { cause });
-      }
-      return withRequestId(completion, attempt.requestId);
+    /** @param {any} params @param {RequestOptions} [options] @returns {Promise<any>} */
+    create(params, options = {}) {
+      return this.#client._create("chat", params, options);
     }
 
-    /**
-     * @param {any} params @param {RequestOptions} [options]
-     */
+    /** @param {any} params @param {RequestOptions} [options] */
     stream(params, options = {}) {
       const client = this.#client;
       const format = params?.response_format?.type;
       return new ChatCompletionStream(
         async (controller) => {
-          const { attempt } = await client._sendChat({ ...params, stream: true }, options, controller.signal);
-          return new ChatPump(() => client._chatStream(), attempt, client._idleTimeout(options));
+          const { attempt } = await client._send("chat", { ...params, stream: true }, options, controller.signal);
+          return client._pump("chat", attempt, options, false);
         },
-        {
-          json: format === "json_schema" || format === "json_object",
-          makeParser: () => new wasm.PartialJson(),
-          signal: options.signal,
-        },
+        { json: format === "json_schema" || format === "json_object", makeParser, signal: options.signal },
       );
     }
   }
 
-  return { Client, Completions };
+  class Messages {
+    #client;
+    /** @param {Client} client */
+    constructor(client) {
+      this.#client = client;
+    }
+
+    /** @param {any} params @param {RequestOptions} [options] @returns {Promise<any>} */
+    create(params, options = {}) {
+      return this.#client._create("messages", params, options);
+    }
+
+    /** @param {any} params @param {RequestOptions} [options] */
+    stream(params, options = {}) {
+      const client = this.#client;
+      return new MessageStream(
+        async (controller) => {
+          const { attempt } = await client._send("messages", { ...params, stream: true }, options, controller.signal);
+          return client._pump("messages", attempt, options, false);
+        },
+        { makeParser, signal: options.signal },
+      );
+    }
+  }
+
+  return { Client, Completions, Messages };
 }

@@ -3,6 +3,6 @@ import wasm from "../pkg/node/modelwire.js";
 import { bind } from "./api.js";
 
 export * from "./api.js";
-export const { ChatStream, SseDecoder, PartialJson } = wasm;
-export const { Client, Completions, sseEvents } = bind(wasm);
+export const { ChatStream, MessagesStream, SseDecoder, PartialJson } = wasm;
+export const { Client, Completions, Messages, sseEvents } = bind(wasm);
 export default Client;

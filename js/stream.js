@@ -1,7 +1,8 @@
-// `Stream`: the chunks of a streamed Chat Completions response as an async
-// iterable, as openai-node's `Stream`, plus the completion accumulated so far.
+// `Stream`: the chunks of a streamed Chat Completions response (or the
+// events of a Messages one) as an async iterable, as the official SDKs'
+// `Stream`, plus the result accumulated so far.
 
-/** @typedef {import("./chat-pump.js").ChatPump} ChatPump */
+/** @typedef {import("./pump.js").Pump} Pump */
 
 const encoder = new TextEncoder();
 
@@ -9,7 +10,7 @@ export class Stream {
   #pump;
   #used = false;
 
-  /** @param {ChatPump} pump  created with chunks collected */
+  /** @param {Pump} pump  created with chunks collected */
   constructor(pump) {
     this.#pump = pump;
   }
@@ -27,9 +28,14 @@ export class Stream {
     return this.#pump.requestId;
   }
 
-  /** The completion accumulated from what arrived so far. */
+  /** Chat Completions: the completion accumulated from what arrived so far. */
   currentCompletion() {
-    return JSON.parse(this.#pump.completionJson());
+    return JSON.parse(this.#pump.snapshotJson());
+  }
+
+  /** Messages: the message accumulated from what arrived so far. */
+  currentMessage() {
+    return JSON.parse(this.#pump.snapshotJson());
   }
 
   async *[Symbol.asyncIterator]() {

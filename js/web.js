@@ -6,6 +6,6 @@ import { bind } from "./api.js";
 await init();
 
 export * from "./api.js";
-export { ChatStream, SseDecoder, PartialJson } from "../pkg/web/modelwire.js";
-export const { Client, Completions, sseEvents } = bind(wasm);
+export { ChatStream, MessagesStream, SseDecoder, PartialJson } from "../pkg/web/modelwire.js";
+export const { Client, Completions, Messages, sseEvents } = bind(wasm);
 export default Client;

@@ -220,7 +220,7 @@ impl MessagesAccumulator {
                 sink.message_stop();
                 return Ok(Flow::Done);
             }
-            Some("ping") => {}
+            Some("ping") => sink.ping(),
             other => self.unknown_event(other.unwrap_or("message"), data, sink),
         }
         Ok(Flow::Continue)

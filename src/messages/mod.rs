@@ -63,6 +63,8 @@ pub trait MessagesSink {
     fn usage(&mut self, _usage: &str) {}
     /// `message_stop` arrived: the message is complete.
     fn message_stop(&mut self) {}
+    /// A `ping` (keep-alive) arrived; it changes nothing.
+    fn ping(&mut self) {}
     /// An event of a type this module does not know, with its data as
     /// received (JSON for a well-formed event). `event_type` is the data's
     /// `type`, else the SSE event name, else `"message"`.

@@ -65,27 +65,38 @@ struct Feed {
     /// `Some` when chunks are collected: `[` then each chunk's data, comma-separated.
     chunks: Option<String>,
     /// `Some` when deltas are collected: `[` then tuples, comma-separated.
-    events: Option<Events>,
+    events: Option<Tuples>,
 }
 
-/// A JSON array of delta tuples under construction.
-struct Events(String);
+/// A JSON array of delta tuples under construction: `[` then tuples,
+/// comma-separated.
+pub(super) struct Tuples(pub(super) String);
 
-impl Events {
-    fn open(&mut self, kind: u8, choice: u32, index: u32) {
+impl Tuples {
+    pub(super) fn new() -> Tuples {
+        Tuples(String::from("["))
+    }
+
+    /// Starts a tuple `[kind,a,b,` (the caller writes the rest and `]`).
+    fn open(&mut self, kind: u32, a: u32, b: u32) {
+        self.open2(kind, a);
+        push_num(&mut self.0, b);
+        self.0.push(',');
+    }
+
+    /// Starts a tuple `[kind,a,`.
+    pub(super) fn open2(&mut self, kind: u32, a: u32) {
         if self.0.len() > 1 {
             self.0.push(',');
         }
         self.0.push('[');
-        push_num(&mut self.0, kind.into());
+        push_num(&mut self.0, kind);
         self.0.push(',');
-        push_num(&mut self.0, choice);
-        self.0.push(',');
-        push_num(&mut self.0, index);
+        push_num(&mut self.0, a);
         self.0.push(',');
     }
 
-    fn text(&mut self, kind: u8, choice: u32, index: u32, text: &str) {
+    fn text(&mut self, kind: u32, choice: u32, index: u32, text: &str) {
         // `"content": ""` on the role chunk is not a delta (openai-node skips it too).
         if text.is_empty() {
             return;
@@ -93,6 +104,16 @@ impl Events {
         self.open(kind, choice, index);
         write_str(&mut self.0, text);
         self.0.push(']');
+    }
+
+    /// The array so far (closed), leaving an empty one; `None` when empty.
+    pub(super) fn take(&mut self) -> Option<String> {
+        let mut buffer = Some(std::mem::replace(&mut self.0, String::from("[")));
+        let out = take_array(&mut buffer);
+        if out.is_none() {
+            self.0 = buffer.unwrap_or_else(|| String::from("["));
+        }
+        out
     }
 }
 
@@ -112,14 +133,14 @@ fn push_num(out: &mut String, n: u32) {
     out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
 }
 
-fn push_opt(out: &mut String, text: Option<&str>) {
+pub(super) fn push_opt(out: &mut String, text: Option<&str>) {
     match text {
         Some(text) => write_str(out, text),
         None => out.push_str("null"),
     }
 }
 
-impl ChatSink for Events {
+impl ChatSink for Tuples {
     fn content(&mut self, choice: u32, delta: &str) {
         self.text(0, choice, 0, delta);
     }
@@ -184,7 +205,7 @@ impl Feed {
     }
 }
 
-fn take_array(buffer: &mut Option<String>) -> Option<String> {
+pub(super) fn take_array(buffer: &mut Option<String>) -> Option<String> {
     let buffer = buffer.as_mut()?;
     if buffer.len() <= 1 {
         return None;
@@ -209,7 +230,7 @@ impl ChatStream {
                 chat: ChatAccumulator::new(),
                 error: None,
                 chunks: chunks.then(|| String::from("[")),
-                events: events.then(|| Events(String::from("["))),
+                events: events.then(Tuples::new),
             },
         }
     }
@@ -298,7 +319,7 @@ impl ChatStream {
             _ => {}
         }
         match (events, feed.events.is_some()) {
-            (true, false) => feed.events = Some(Events(String::from("["))),
+            (true, false) => feed.events = Some(Tuples::new()),
             (false, true) => feed.events = None,
             _ => {}
         }
@@ -315,10 +336,6 @@ impl ChatStream {
     /// `ChatStreamEvent` tuples; `undefined` when there are none.
     #[wasm_bindgen(js_name = takeEvents)]
     pub fn take_events(&mut self) -> Option<String> {
-        let events = self.feed.events.as_mut()?;
-        let mut buffer = Some(std::mem::take(&mut events.0));
-        let out = take_array(&mut buffer);
-        events.0 = buffer.unwrap_or_default();
-        out
+        self.feed.events.as_mut().and_then(Tuples::take)
     }
 }

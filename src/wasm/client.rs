@@ -4,6 +4,7 @@
 
 use super::chat::ChatStream;
 use super::error::{api_error_object, stream_error};
+use super::messages::MessagesStream;
 use crate::client::{AuthScheme, ClientConfig, ConfigError};
 use crate::partial_json;
 use crate::retry::{Backoff, Outcome, RetryPolicy};
@@ -82,20 +83,14 @@ impl ClientCore {
     /// `ValidationError` naming the field.
     #[wasm_bindgen(js_name = prepareChat, unchecked_return_type = "PreparedRequest")]
     pub fn prepare_chat(&self, body: &str) -> Result<JsValue, JsValue> {
-        let request = self.config.prepare_chat(body)?;
-        let headers: JsValue = Object::new().into();
-        for (name, value) in &request.headers {
-            Reflect::set(
-                &headers,
-                &JsValue::from_str(name),
-                &JsValue::from_str(value),
-            )?;
-        }
-        let out: JsValue = Object::new().into();
-        Reflect::set(&out, &"url".into(), &request.url.into())?;
-        Reflect::set(&out, &"headers".into(), &headers)?;
-        Reflect::set(&out, &"stream".into(), &request.stream.into())?;
-        Ok(out)
+        prepared_object(self.config.prepare_chat(body)?)
+    }
+
+    /// Validates a Messages body (JSON text); throws a `ValidationError`
+    /// naming the field.
+    #[wasm_bindgen(js_name = prepareMessages, unchecked_return_type = "PreparedRequest")]
+    pub fn prepare_messages(&self, body: &str) -> Result<JsValue, JsValue> {
+        prepared_object(self.config.prepare_messages(body)?)
     }
 
     /// Describes a failed response (`headers` flattened name, value, …),
@@ -115,6 +110,15 @@ impl ClientCore {
         }
     }
 
+    /// A `MessagesStream` whose errors have the key scrubbed.
+    #[wasm_bindgen(js_name = messagesStream)]
+    pub fn messages_stream(&self) -> MessagesStream {
+        MessagesStream::with(
+            crate::sse::SseDecoder::new(),
+            self.config.secret().map(str::to_owned),
+        )
+    }
+
     /// A `ChatStream` whose errors have the key scrubbed.
     #[wasm_bindgen(js_name = chatStream)]
     pub fn chat_stream(
@@ -125,6 +129,23 @@ impl ClientCore {
         stream.set_secret(self.config.secret().map(str::to_owned));
         Ok(stream)
     }
+}
+
+/// `{ url, headers, stream }` for JS.
+fn prepared_object(request: crate::client::PreparedRequest) -> Result<JsValue, JsValue> {
+    let headers: JsValue = Object::new().into();
+    for (name, value) in &request.headers {
+        Reflect::set(
+            &headers,
+            &JsValue::from_str(name),
+            &JsValue::from_str(value),
+        )?;
+    }
+    let out: JsValue = Object::new().into();
+    Reflect::set(&out, &"url".into(), &request.url.into())?;
+    Reflect::set(&out, &"headers".into(), &headers)?;
+    Reflect::set(&out, &"stream".into(), &request.stream.into())?;
+    Ok(out)
 }
 
 /// One request's retry state: report each failure, get the wait or `-1`.

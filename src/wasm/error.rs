@@ -6,6 +6,7 @@
 use crate::api_error::{ApiError, REDACTED};
 use crate::chat::ChatStreamError;
 use crate::client::ConfigError;
+use crate::messages::MessagesStreamError;
 use crate::sse::{BufferKind, SseError};
 use crate::validate::ValidationError;
 use js_sys::{Error, Object, Reflect};
@@ -87,6 +88,29 @@ pub(super) fn stream_error(err: ChatStreamError, secret: Option<&str>) -> JsValu
             }
             let js = named("StreamError", &message);
             set(&js, "code", "invalid_chunk");
+            js.into()
+        }
+    }
+}
+
+/// A `StreamError` for a Messages stream, with `secret` scrubbed.
+pub(super) fn messages_stream_error(err: MessagesStreamError, secret: Option<&str>) -> JsValue {
+    match err {
+        MessagesStreamError::Server(data) => stream_error(ChatStreamError::Server(data), secret),
+        other => {
+            let mut message = other.to_string();
+            if let Some(secret) = secret.filter(|s| !s.is_empty()) {
+                message = message.replace(secret, REDACTED);
+            }
+            let js = named("StreamError", &message);
+            let code = match other {
+                MessagesStreamError::InvalidToolInput { index, .. } => {
+                    set(&js, "index", index);
+                    "invalid_tool_input"
+                }
+                _ => "invalid_chunk",
+            };
+            set(&js, "code", code);
             js.into()
         }
     }

@@ -1,17 +1,25 @@
-// Drives one Chat Completions stream: body bytes into the wasm ChatStream,
-// chunks and deltas out, and every way it can end turned into a typed
-// outcome that keeps what already arrived.
+// Drives one stream (Chat Completions or Messages): body bytes into the wasm
+// ChatStream / MessagesStream, chunks and deltas out, and every way it can
+// end turned into a typed outcome that keeps what already arrived.
 
 import { APIUserAbortError, StreamError, fromCore } from "./errors.js";
 import { BodyReader } from "./transport.js";
 
 /**
- * @typedef {import("../pkg/web/modelwire.js").ChatStream} WasmChatStream
+ * The wasm stream classes, seen through what they share.
+ * @typedef {object} WasmStream
+ * @property {(chunk: Uint8Array) => boolean} push
+ * @property {() => string} finish
+ * @property {boolean} started
+ * @property {(chunks: boolean, events: boolean) => void} collect
+ * @property {() => string | undefined} takeChunks
+ * @property {() => string | undefined} takeEvents
+ * @property {() => void} free
  * @typedef {import("./transport.js").Attempt} Attempt
  */
 
-export class ChatPump {
-  /** @type {WasmChatStream | null} */
+export class Pump {
+  /** @type {WasmStream | null} */
   #wasm;
   #attempt;
   #reader;
@@ -20,17 +28,20 @@ export class ChatPump {
   done = false;
 
   #make;
+  #snapshot;
   #idleTimeout;
   #collect = { chunks: false, events: false };
 
   /**
-   * @param {() => WasmChatStream} make  a fresh wasm stream (also for a retry)
+   * @param {() => WasmStream} make  a fresh wasm stream (also for a retry)
+   * @param {(wasm: any) => string} snapshot  the accumulated result as JSON text
    * @param {Attempt} attempt
    * @param {number | undefined} idleTimeout
    * @param {{ chunks?: boolean, events?: boolean }} [collect]
    */
-  constructor(make, attempt, idleTimeout, collect = {}) {
+  constructor(make, snapshot, attempt, idleTimeout, collect = {}) {
     this.#make = make;
+    this.#snapshot = snapshot;
     this.#wasm = make();
     this.#attempt = attempt;
     this.#idleTimeout = idleTimeout;
@@ -50,9 +61,14 @@ export class ChatPump {
     return this.#attempt.controller;
   }
 
-  /** The completion accumulated so far, as JSON text. */
-  completionJson() {
-    return this.#wasm ? this.#wasm.completionJson() : /** @type {string} */ (this.#final);
+  /** The completion (or message) accumulated so far, as JSON text. */
+  snapshotJson() {
+    return this.#wasm ? this.#snapshot(this.#wasm) : /** @type {string} */ (this.#final);
+  }
+
+  /** The wasm stream while it is alive (for protocol-specific queries). */
+  get wasm() {
+    return this.#wasm;
   }
 
   /** @param {boolean} chunks @param {boolean} events */
@@ -164,7 +180,7 @@ export class ChatPump {
   }
 
   #partial() {
-    return JSON.parse(this.completionJson());
+    return JSON.parse(this.snapshotJson());
   }
 
   /** @param {unknown} err */
@@ -183,7 +199,7 @@ export class ChatPump {
     // Deltas and chunks still waiting are taken by the caller first.
     this.#pendingChunks = wasm.takeChunks();
     this.#pendingEvents = wasm.takeEvents();
-    this.#final = wasm.completionJson();
+    this.#final = this.#snapshot(wasm);
     this.#wasm = null;
     wasm.free();
     this.#attempt.release();
