@@ -25,7 +25,7 @@ export class ChatCompletionStream extends Runner {
   #choices = new Map();
 
   /**
-   * @param {(controller: AbortController) => Promise<import("./pump.js").Pump>} start
+   * @param {(controller: AbortController, stepwise: boolean) => Promise<import("./pump.js").Pump>} start
    * @param {{ json: boolean, makeParser: () => WasmPartialJson, signal?: AbortSignal | null }} options
    */
   constructor(start, options) {
@@ -136,25 +136,29 @@ export class ChatCompletionStream extends Runner {
 
   /** @param {any} completion */
   _finish(completion) {
-    for (const [c, choice] of this.#choices) {
-      const message = completion.choices.find((/** @type {any} */ ch) => ch.index === c)?.message ?? {};
-      if (choice.content.text) {
-        const parsed = this.#json ? parseOrNull(choice.content.text) : null;
-        this._emit("content.done", { choice: c, content: choice.content.text, parsed });
+    // The `.done` events come from the final completion, so they fire
+    // whether or not deltas were watched.
+    for (const choice of completion.choices) {
+      const c = choice.index;
+      const message = choice.message ?? {};
+      const reasoning = message.reasoning_content ?? message.reasoning;
+      if (typeof message.content === "string" && message.content) {
+        const parsed = this.#json ? parseOrNull(message.content) : null;
+        this._emit("content.done", { choice: c, content: message.content, parsed });
       }
-      if (choice.refusal.text) this._emit("refusal.done", { choice: c, refusal: choice.refusal.text });
-      if (choice.reasoning.text) this._emit("reasoning.done", { choice: c, reasoning: choice.reasoning.text });
-      for (const [index, tool] of choice.tools) {
-        const call = message.tool_calls?.find((/** @type {any} */ t) => t.index === index) ?? message.tool_calls?.[index];
+      if (message.refusal) this._emit("refusal.done", { choice: c, refusal: message.refusal });
+      if (reasoning) this._emit("reasoning.done", { choice: c, reasoning });
+      (message.tool_calls ?? []).forEach((/** @type {any} */ call, /** @type {number} */ i) => {
+        const fn = call.function ?? {};
         this._emit("tool_calls.function.arguments.done", {
           choice: c,
-          index,
-          name: call?.function?.name ?? tool.name,
-          arguments: tool.args.text,
-          parsed_arguments: parseOrNull(tool.args.text),
+          index: call.index ?? i,
+          name: fn.name,
+          arguments: fn.arguments,
+          parsed_arguments: parseOrNull(fn.arguments),
         });
-        if (call?.function) this._emit("functionToolCall", call.function);
-      }
+        if (call.function) this._emit("functionToolCall", call.function);
+      });
     }
     const message = completion.choices[0]?.message;
     if (message) this._emit("message", message);

@@ -169,11 +169,11 @@ export function bindClient(wasm) {
     /**
      * A pump over a streamed response.
      * @param {"chat" | "messages"} protocol @param {import("./transport.js").Attempt} attempt
-     * @param {RequestOptions} options @param {boolean} chunks
+     * @param {RequestOptions} options @param {boolean} stepwise  one event at a time
      */
-    _pump(protocol, attempt, options, chunks) {
+    _pump(protocol, attempt, options, stepwise) {
       const p = PROTOCOLS[protocol];
-      return new Pump(() => p.stream(this.#core), p.snapshot, attempt, options.idleTimeout ?? this.idleTimeout, { chunks });
+      return new Pump(() => p.stream(this.#core), p.snapshot, attempt, options.idleTimeout ?? this.idleTimeout, { stepwise });
     }
 
     /**
@@ -205,9 +205,9 @@ export function bindClient(wasm) {
       const client = this.#client;
       const format = params?.response_format?.type;
       return new ChatCompletionStream(
-        async (controller) => {
+        async (controller, stepwise) => {
           const { attempt } = await client._send("chat", { ...params, stream: true }, options, controller.signal);
-          return client._pump("chat", attempt, options, false);
+          return client._pump("chat", attempt, options, stepwise);
         },
         { json: format === "json_schema" || format === "json_object", makeParser, signal: options.signal },
       );
@@ -230,9 +230,9 @@ export function bindClient(wasm) {
     stream(params, options = {}) {
       const client = this.#client;
       return new MessageStream(
-        async (controller) => {
+        async (controller, stepwise) => {
           const { attempt } = await client._send("messages", { ...params, stream: true }, options, controller.signal);
-          return client._pump("messages", attempt, options, false);
+          return client._pump("messages", attempt, options, stepwise);
         },
         { makeParser, signal: options.signal },
       );

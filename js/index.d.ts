@@ -10,10 +10,22 @@ import type {
   ChatCompletionMessageToolCall,
   CompletionUsage,
 } from "./chat-types.js";
+import type {
+  ContentBlock,
+  Message,
+  MessageCreateParams,
+  MessageCreateParamsNonStreaming,
+  MessageCreateParamsStreaming,
+  MessageStreamParams,
+  RawMessageStreamEvent,
+  TextCitation,
+  Usage,
+} from "./messages-types.js";
 
 export { ChatStream, SseDecoder, PartialJson } from "../pkg/web/modelwire.js";
 export type { SseDecoderOptions, SseEvent, SseFinish, ChatStreamOptions } from "../pkg/web/modelwire.js";
 export type * from "./chat-types.js";
+export type * from "./messages-types.js";
 
 /**
  * Iterates the Server-Sent Events of a byte stream, such as `response.body`.
@@ -77,6 +89,8 @@ export declare class Client {
   readonly timeout: number;
   readonly idleTimeout: number | undefined;
   readonly chat: { readonly completions: Completions };
+  /** Anthropic Messages (`POST {baseURL}/messages`), as @anthropic-ai/sdk's `client.messages`. */
+  readonly messages: Messages;
   /** A copy with some options changed (the key is kept unless given). */
   withOptions(options: ClientOptions): Client;
 }
@@ -110,6 +124,8 @@ export declare class Stream<T> implements AsyncIterable<T> {
    * tool calls by index, content and reasoning concatenated, last usage).
    */
   currentCompletion(): ChatCompletion;
+  /** Messages: the message accumulated from the events delivered so far. */
+  currentMessage(): Message;
 }
 
 /** Arguments of the `tool_calls.function.arguments.delta` event. */
@@ -124,8 +140,8 @@ export interface ToolArgumentsDeltaEvent {
   arguments_delta: string;
   /**
    * The arguments so far as a value, parsed incrementally (the parse of each delta
-   * costs work proportional to the delta). Evaluated when read; `undefined` before
-   * the first complete key.
+   * costs work proportional to the delta). Evaluated when read; `{}` while the first
+   * key is still incomplete, `undefined` before the opening `{`.
    */
   readonly parsed_arguments: unknown;
 }
@@ -190,6 +206,70 @@ export declare class ChatCompletionStream implements AsyncIterable<ChatCompletio
 }
 
 // ---------------------------------------------------------------------------
+// Messages
+
+export declare class Messages {
+  create(params: MessageCreateParamsNonStreaming, options?: RequestOptions): Promise<Message & WithRequestId>;
+  /**
+   * The stream's events as they arrive. `ping` is skipped; an event of another type is
+   * yielded too (as its JSON, or `{ type, data }` when not JSON): see `UnknownMessageStreamEvent`.
+   */
+  create(params: MessageCreateParamsStreaming, options?: RequestOptions): Promise<Stream<RawMessageStreamEvent>>;
+  create(
+    params: MessageCreateParams,
+    options?: RequestOptions,
+  ): Promise<(Message & WithRequestId) | Stream<RawMessageStreamEvent>>;
+  /** A streaming request with @anthropic-ai/sdk's events and the accumulated message (`stream: true` is implied). */
+  stream(params: MessageStreamParams, options?: RequestOptions): MessageStream;
+}
+
+export interface MessageStreamEvents {
+  connect: () => void;
+  /** Each raw event; `snapshot` (the message so far) is computed only for a listener that declares it. */
+  streamEvent: (event: RawMessageStreamEvent, snapshot: Message) => void;
+  /** Text of one block: the delta and the block's text so far. */
+  text: (textDelta: string, textSnapshot: string) => void;
+  thinking: (thinkingDelta: string, thinkingSnapshot: string) => void;
+  signature: (signature: string) => void;
+  /**
+   * A fragment of a tool_use block's input JSON, and the input so far parsed (computed only for
+   * a listener that declares it; `{}` until a key is complete).
+   */
+  inputJson: (partialJson: string, jsonSnapshot: unknown) => void;
+  citation: (citation: TextCitation) => void;
+  /** A block is complete. */
+  contentBlock: (content: ContentBlock) => void;
+  /** The usage so far (at `message_start` and each `message_delta`). */
+  usage: (usage: Usage) => void;
+  /** An event of a type this client does not know, with its data text. */
+  unknownEvent: (type: string, dataText: string) => void;
+  message: (message: Message) => void;
+  finalMessage: (message: Message) => void;
+  error: (error: ModelwireError) => void;
+  abort: (error: APIUserAbortError) => void;
+  end: () => void;
+}
+
+/** `client.messages.stream(params)`: events plus the final message. */
+export declare class MessageStream implements AsyncIterable<RawMessageStreamEvent> {
+  readonly controller: AbortController;
+  on<E extends keyof MessageStreamEvents>(event: E, listener: MessageStreamEvents[E]): this;
+  off<E extends keyof MessageStreamEvents>(event: E, listener: MessageStreamEvents[E]): this;
+  once<E extends keyof MessageStreamEvents>(event: E, listener: MessageStreamEvents[E]): this;
+  emitted<E extends keyof MessageStreamEvents>(event: E): Promise<Parameters<MessageStreamEvents[E]>[0]>;
+  abort(): void;
+  done(): Promise<void>;
+  /** The message accumulated so far; `undefined` before the response arrived. */
+  readonly currentMessage: Message | undefined;
+  finalMessage(): Promise<Message>;
+  /** The text blocks of the final message joined with " "; rejects if there is none. */
+  finalText(): Promise<string>;
+  /** The events, as they arrive (use either iteration or `on("streamEvent")`). */
+  [Symbol.asyncIterator](): AsyncIterator<RawMessageStreamEvent>;
+  toReadableStream(): ReadableStream<Uint8Array>;
+}
+
+// ---------------------------------------------------------------------------
 // Errors (names and fields as in openai-node)
 
 export declare class ModelwireError extends Error {}
@@ -229,7 +309,7 @@ export declare class APIConnectionError extends APIError {
 export declare class APITimeoutError extends APIConnectionError {}
 export declare class APIUserAbortError extends APIError {
   /** What arrived before the abort, when a stream was under way. */
-  readonly partial: ChatCompletion | undefined;
+  readonly partial: ChatCompletion | Message | undefined;
 }
 
 export type StreamErrorCode =
@@ -239,13 +319,81 @@ export type StreamErrorCode =
   | "incomplete"
   | "idle_timeout"
   | "line_too_large"
-  | "event_too_large";
+  | "event_too_large"
+  | "invalid_tool_input";
 
 /** A failure after the stream began. Nothing is retried once bytes reached the caller. */
 export declare class StreamError extends APIError {
   readonly code: StreamErrorCode;
   /** Everything received before the failure, accumulated. */
-  readonly partial: ChatCompletion;
+  readonly partial: ChatCompletion | Message;
   /** For `server_error`: the class the server's error maps to (`RateLimitError`, …). */
   readonly kind: string | undefined;
 }
+
+// ---------------------------------------------------------------------------
+// proxy(): a key-holding pass-through for Workers, Node and Deno
+
+/** What `proxy()` reports once per forwarded request, after the body ended. */
+export interface ProxyUsage {
+  /** The route, e.g. `/v1/chat/completions`. */
+  path: string;
+  /** From the response, else the request (`null` when neither says). */
+  model: string | null;
+  /** The upstream's status; 502 when it was unreachable. */
+  status: number;
+  /** The upstream's usage object as sent (Chat Completions or Messages shape); `null` when none arrived. */
+  usage: Record<string, any> | null;
+  /** `x-baseten-request-id`, `x-request-id` or `request-id`. */
+  requestId: string | null;
+  /** From the request to the end of the body. */
+  durationMs: number;
+  /** Whether the body was an event stream. */
+  stream: boolean;
+  /** How a stream ended (`null` for JSON bodies): `"done"`, `"eof"` (no end marker) or `"cut"` (mid-event). */
+  ending: "done" | "eof" | "cut" | null;
+  /**
+   * Why usage may be missing or partial: `invalid_chunk` / `server_error` (the stream, which still
+   * reached the client unchanged), `incomplete`, `connection_lost`, `aborted` (the client left),
+   * `upstream_status` (4xx/5xx), `upstream_unreachable`, `too_large`. The key is scrubbed.
+   */
+  error: { code: string; message: string } | null;
+}
+
+export interface ProxyOptions {
+  /** Default `https://inference.baseten.co`; a trailing `/v1` is accepted. */
+  upstream?: string;
+  /**
+   * Sent upstream as `Authorization: {authScheme} {apiKey}`; the client's own Authorization, x-api-key and
+   * cookies are dropped. A key of 6+ characters is replaced by `[REDACTED]` wherever the upstream echoes it.
+   */
+  apiKey: string;
+  /** Default `"Bearer"`. */
+  authScheme?: "Bearer" | "Api-Key";
+  /**
+   * Origins that get CORS headers (a list, or a comma-separated string; `"*"` allows any).
+   * A request or preflight carrying any other `Origin` is answered 403 without CORS headers.
+   */
+  allowedOrigins?: Iterable<string> | string;
+  /** Called once per forwarded request after its body ended (or failed); errors it throws are ignored. */
+  onUsage?: (usage: ProxyUsage) => unknown;
+  /** Default `globalThis.fetch`, looked up at call time. */
+  fetch?: typeof fetch;
+  /** Keeps the runtime alive for a promise returned by `onUsage` (Workers: `(p) => ctx.waitUntil(p)`). */
+  waitUntil?: (promise: Promise<unknown>) => void;
+}
+
+/**
+ * Forwards `POST /v1/chat/completions`, `POST /v1/messages` and `GET /v1/models[/{id}]`
+ * to the upstream with the key set server-side, streaming the body back chunk for chunk
+ * (never buffered) while a copy is parsed for `onUsage`. Other paths get 404, other
+ * methods 405, an unreachable upstream 502, all with an OpenAI-shaped JSON error.
+ *
+ * ```ts
+ * export default {
+ *   fetch: (request: Request, env: { BASETEN_API_KEY: string }) =>
+ *     proxy(request, { apiKey: env.BASETEN_API_KEY, allowedOrigins: ["https://app.example"], onUsage: console.log }),
+ * };
+ * ```
+ */
+export function proxy(request: Request, options: ProxyOptions): Promise<Response>;

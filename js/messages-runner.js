@@ -12,11 +12,11 @@ const DELTA_EVENTS = ["text", "thinking", "signature", "inputJson", "citation", 
 
 export class MessageStream extends Runner {
   #makeParser;
-  /** @type {Map<number, { type: string, text: string, thinking: string, input: Growing | null }>} */
+  /** @type {Map<number, { type: string, text: string, thinking: string, citations: unknown[], input: Growing | null }>} */
   #blocks = new Map();
 
   /**
-   * @param {(controller: AbortController) => Promise<import("./pump.js").Pump>} start
+   * @param {(controller: AbortController, stepwise: boolean) => Promise<import("./pump.js").Pump>} start
    * @param {{ makeParser: () => WasmPartialJson, signal?: AbortSignal | null }} options
    */
   constructor(start, options) {
@@ -54,7 +54,7 @@ export class MessageStream extends Runner {
   #block(index) {
     let block = this.#blocks.get(index);
     if (!block) {
-      block = { type: "", text: "", thinking: "", input: null };
+      block = { type: "", text: "", thinking: "", citations: [], input: null };
       this.#blocks.set(index, block);
     }
     return block;
@@ -89,9 +89,13 @@ export class MessageStream extends Runner {
         if (listeners.length) this._emit("inputJson", value, wantsSnapshot ? block.input.parsed() : undefined);
         break;
       }
-      case 4:
-        this._emit("citation", value, this.#block(index));
+      case 4: {
+        // (citation, the block's citations so far), as @anthropic-ai/sdk.
+        const block = this.#block(index);
+        block.citations.push(value);
+        this._emit("citation", value, block.citations);
         break;
+      }
       case 5:
         this.#block(index).type = value;
         break;

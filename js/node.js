@@ -6,3 +6,6 @@ export * from "./api.js";
 export const { ChatStream, MessagesStream, SseDecoder, PartialJson } = wasm;
 export const { Client, Completions, Messages, sseEvents } = bind(wasm);
 export default Client;
+
+import { makeProxy } from "./proxy.js";
+export const proxy = makeProxy(wasm);

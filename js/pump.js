@@ -1,6 +1,12 @@
 // Drives one stream (Chat Completions or Messages): body bytes into the wasm
 // ChatStream / MessagesStream, chunks and deltas out, and every way it can
 // end turned into a typed outcome that keeps what already arrived.
+//
+// Two ways to take the output. Batches: each network read's chunks and
+// deltas at once (`takeChunks` / `takeEvents`), cheapest. Steps: `next()`
+// applies one event at a time, so the accumulated state, the deltas and any
+// error belong to exactly the chunk just returned (iteration, and a runner
+// with `chunk` / `streamEvent` listeners, use this).
 
 import { APIUserAbortError, StreamError, fromCore } from "./errors.js";
 import { BodyReader } from "./transport.js";
@@ -11,7 +17,10 @@ import { BodyReader } from "./transport.js";
  * @property {(chunk: Uint8Array) => boolean} push
  * @property {() => string} finish
  * @property {boolean} started
+ * @property {boolean} done
  * @property {(chunks: boolean, events: boolean) => void} collect
+ * @property {() => void} stepwise
+ * @property {() => string | undefined} next
  * @property {() => string | undefined} takeChunks
  * @property {() => string | undefined} takeEvents
  * @property {() => void} free
@@ -25,11 +34,20 @@ export class Pump {
   #reader;
   /** @type {string | undefined} */
   #final;
+  /** @type {string | undefined} */
+  #pendingChunks;
+  /** @type {string | undefined} */
+  #pendingEvents;
+  /** A failure held back until the events decoded before it were taken. */
+  /** @type {unknown} */
+  #deferred;
+  #finished = false;
   done = false;
 
   #make;
   #snapshot;
   #idleTimeout;
+  #stepwise;
   #collect = { chunks: false, events: false };
 
   /**
@@ -37,16 +55,27 @@ export class Pump {
    * @param {(wasm: any) => string} snapshot  the accumulated result as JSON text
    * @param {Attempt} attempt
    * @param {number | undefined} idleTimeout
-   * @param {{ chunks?: boolean, events?: boolean }} [collect]
+   * @param {{ stepwise?: boolean, events?: boolean }} [mode]
    */
-  constructor(make, snapshot, attempt, idleTimeout, collect = {}) {
+  constructor(make, snapshot, attempt, idleTimeout, mode = {}) {
     this.#make = make;
     this.#snapshot = snapshot;
-    this.#wasm = make();
+    this.#stepwise = !!mode.stepwise;
     this.#attempt = attempt;
     this.#idleTimeout = idleTimeout;
+    this.#wasm = this.#fresh();
     this.#reader = new BodyReader(attempt.response, attempt.controller.signal, idleTimeout);
-    this.collect(!!collect.chunks, !!collect.events);
+    this.collect(!this.#stepwise, !!mode.events);
+  }
+
+  #fresh() {
+    const wasm = this.#make();
+    if (this.#stepwise) wasm.stepwise();
+    return wasm;
+  }
+
+  get stepwise() {
+    return this.#stepwise;
   }
 
   get response() {
@@ -66,26 +95,31 @@ export class Pump {
     return this.#wasm ? this.#snapshot(this.#wasm) : /** @type {string} */ (this.#final);
   }
 
-  /** The wasm stream while it is alive (for protocol-specific queries). */
-  get wasm() {
-    return this.#wasm;
-  }
-
-  /** @param {boolean} chunks @param {boolean} events */
+  /** @param {boolean} chunks  batches only @param {boolean} events */
   collect(chunks, events) {
-    this.#collect = { chunks, events };
-    this.#wasm?.collect(chunks, events);
+    this.#collect = { chunks: chunks && !this.#stepwise, events };
+    this.#wasm?.collect(this.#collect.chunks, events);
   }
 
   /**
-   * Reads and feeds one network chunk. Returns `false` at the end. Chunks and
-   * deltas it produced are then in `takeChunks()` / `takeEvents()`, also
-   * when it throws (take them before rethrowing to the caller).
+   * Reads and feeds one network chunk. Returns `false` at the end. In batch
+   * mode, what it produced is then in `takeChunks()` / `takeEvents()` (also
+   * when it throws: take them before rethrowing); in step mode, take it
+   * with `next()` until that returns `undefined`.
    * @returns {Promise<boolean>}
    */
   async step() {
     const wasm = this.#wasm;
+    if (this.#deferred !== undefined) {
+      const err = this.#deferred;
+      this.#deferred = undefined;
+      throw this.#fail(err);
+    }
     if (!wasm || this.done) return false;
+    if (this.#finished || (this.#stepwise && wasm.done)) {
+      this.#close();
+      return false;
+    }
     /** @type {Uint8Array | null} */
     let bytes;
     try {
@@ -97,26 +131,49 @@ export class Pump {
     try {
       if (bytes === null) {
         const how = wasm.finish();
-        this.done = true;
         if (how === "cut") {
           throw new StreamError("The stream ended in the middle of an event.", this.#fields("incomplete"));
         }
-        this.#end();
+        // Step mode: what finish() applied is still to be taken.
+        if (this.#stepwise) {
+          this.#finished = true;
+          return true;
+        }
+        this.#close();
         return false;
       }
-      if (wasm.push(bytes)) {
-        // [DONE]: nothing after it matters.
-        this.done = true;
-        this.#reader.cancel();
-        this.#end();
-      }
+      if (wasm.push(bytes) && !this.#stepwise) this.#close();
       return true;
     } catch (err) {
+      if (this.#stepwise) {
+        // Events decoded before the failure are still to be taken.
+        this.#deferred = err;
+        return true;
+      }
       throw this.#fail(err);
     }
   }
 
-  /** The chunks since the last call, parsed. */
+  /**
+   * Step mode: the next chunk or event, parsed, or `undefined` when the
+   * events decoded so far are all taken. Throws the stream's error at the
+   * event that caused it.
+   * @returns {any}
+   */
+  next() {
+    const wasm = this.#wasm;
+    if (!wasm) return undefined;
+    /** @type {string | undefined} */
+    let text;
+    try {
+      text = wasm.next();
+    } catch (err) {
+      throw this.#fail(err);
+    }
+    return text === undefined ? undefined : JSON.parse(text);
+  }
+
+  /** Batch mode: the chunks since the last call, parsed. */
   takeChunks() {
     let text = this.#pendingChunks;
     this.#pendingChunks = undefined;
@@ -135,7 +192,12 @@ export class Pump {
   /** Stops early (a `break`, an abort by the caller): nothing more is read. */
   cancel() {
     if (this.done) return;
-    this.done = true;
+    this.#reader.cancel();
+    this.#end();
+  }
+
+  /** The end of the stream, reached normally. */
+  #close() {
     this.#reader.cancel();
     this.#end();
   }
@@ -158,7 +220,7 @@ export class Pump {
     this.#wasm?.free();
     this.#attempt = next;
     this.#reader = new BodyReader(next.response, next.controller.signal, this.#idleTimeout);
-    this.#wasm = this.#make();
+    this.#wasm = this.#fresh();
     this.collect(this.#collect.chunks, this.#collect.events);
     return true;
   }
@@ -185,15 +247,16 @@ export class Pump {
 
   /** @param {unknown} err */
   #fail(err) {
+    if (this.done) return err;
     const typed = fromCore(err, { headers: this.#attempt.response.headers, requestId: this.requestId, partial: this.#partial() });
-    this.done = true;
     this.#reader.cancel();
     this.#end();
     return typed;
   }
 
-  /** Keeps the final completion as text and frees the wasm object. */
+  /** Keeps the final result as text and frees the wasm object. */
   #end() {
+    this.done = true;
     const wasm = this.#wasm;
     if (!wasm) return;
     // Deltas and chunks still waiting are taken by the caller first.
@@ -204,9 +267,4 @@ export class Pump {
     wasm.free();
     this.#attempt.release();
   }
-
-  /** @type {string | undefined} */
-  #pendingChunks;
-  /** @type {string | undefined} */
-  #pendingEvents;
 }

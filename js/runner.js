@@ -29,7 +29,7 @@ export class Runner {
   _final;
 
   /**
-   * @param {(controller: AbortController) => Promise<Pump>} start  sends the request
+   * @param {(controller: AbortController, stepwise: boolean) => Promise<Pump>} start  sends the request
    * @param {AbortSignal | null | undefined} signal
    */
   constructor(start, signal) {
@@ -160,12 +160,14 @@ export class Runner {
     this.#pump?.collect(this.#iterating || this._has(this._rawEvent()), this._wantsDeltas());
   }
 
-  /** @param {(controller: AbortController) => Promise<Pump>} start */
+  /** @param {(controller: AbortController, stepwise: boolean) => Promise<Pump>} start */
   async #run(start) {
     // Let the caller attach listeners first.
     await Promise.resolve();
     try {
-      const pump = await start(this.#controller);
+      // Raw chunks (iteration, `chunk` / `streamEvent` listeners) go one event
+      // at a time, so each comes with its own snapshot and deltas in order.
+      const pump = await start(this.#controller, this.#iterating || this._has(this._rawEvent()));
       this.#pump = pump;
       this.#sync();
       this._emit("connect");
@@ -178,7 +180,16 @@ export class Runner {
         } catch (err) {
           failure = err;
         }
-        this.#deliver(pump);
+        if (pump.stepwise) {
+          try {
+            for (let chunk = pump.next(); chunk !== undefined; chunk = pump.next()) this.#deliverOne(pump, chunk);
+          } catch (err) {
+            failure ??= err;
+          }
+          for (const event of pump.takeEvents()) this._event(event);
+        } else {
+          this.#deliver(pump);
+        }
         if (failure !== undefined) throw failure;
         if (!more) break;
       }
@@ -197,6 +208,20 @@ export class Runner {
       this.#wake?.();
       this._emit("end");
     }
+  }
+
+  /** @param {Pump} pump @param {any} chunk */
+  #deliverOne(pump, chunk) {
+    if (this.#iterating) {
+      this.#queue.push(chunk);
+      this.#wake?.();
+    }
+    const listeners = this._listeners(this._rawEvent());
+    if (listeners.length) {
+      const snapshot = listeners.some((l) => l.length > 1) ? JSON.parse(pump.snapshotJson()) : undefined;
+      this._emit(this._rawEvent(), chunk, snapshot);
+    }
+    for (const event of pump.takeEvents()) this._event(event);
   }
 
   /** @param {Pump} pump */

@@ -10,7 +10,7 @@ export class Stream {
   #pump;
   #used = false;
 
-  /** @param {Pump} pump  created with chunks collected */
+  /** @param {Pump} pump  in step mode */
   constructor(pump) {
     this.#pump = pump;
   }
@@ -28,12 +28,12 @@ export class Stream {
     return this.#pump.requestId;
   }
 
-  /** Chat Completions: the completion accumulated from what arrived so far. */
+  /** Chat Completions: the completion accumulated from the chunks delivered so far. */
   currentCompletion() {
     return JSON.parse(this.#pump.snapshotJson());
   }
 
-  /** Messages: the message accumulated from what arrived so far. */
+  /** Messages: the message accumulated from the events delivered so far. */
   currentMessage() {
     return JSON.parse(this.#pump.snapshotJson());
   }
@@ -53,8 +53,9 @@ export class Stream {
         } catch (err) {
           failure = err;
         }
-        // Chunks that arrived before a failure are delivered first.
-        yield* pump.takeChunks();
+        // One event at a time, so that currentCompletion() and an error
+        // belong to exactly the chunk just delivered.
+        for (let chunk = pump.next(); chunk !== undefined; chunk = pump.next()) yield chunk;
         if (failure !== undefined) throw failure;
         if (!more) break;
       }

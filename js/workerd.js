@@ -10,3 +10,6 @@ export * from "./api.js";
 export { ChatStream, MessagesStream, SseDecoder, PartialJson } from "../pkg/web/modelwire.js";
 export const { Client, Completions, Messages, sseEvents } = bind(wasm);
 export default Client;
+
+import { makeProxy } from "./proxy.js";
+export const proxy = makeProxy(wasm);

@@ -167,3 +167,14 @@ fn a_key_too_short_to_mean_anything_is_not_scrubbed_from_words() {
     assert_eq!(short.secret(), None);
     assert_eq!(config(DEFAULT_BASE_URL).secret(), Some(KEY));
 }
+
+#[test]
+fn a_validation_message_quoting_the_key_is_scrubbed() {
+    let body =
+        format!(r#"{{"model":"m","max_tokens":5,"messages":[{{"role":"{KEY}","content":"x"}}]}}"#);
+    let err = config(DEFAULT_BASE_URL)
+        .prepare_messages(&body)
+        .unwrap_err();
+    assert!(!err.to_string().contains(KEY), "{err}");
+    assert!(err.message.contains("[REDACTED]"), "{err}");
+}

@@ -166,15 +166,27 @@ impl ClientConfig {
     /// Validates a Chat Completions body and prepares its request to
     /// `{base}/chat/completions`.
     pub fn prepare_chat(&self, body: &str) -> Result<PreparedRequest, ValidationError> {
-        let summary = validate::validate_chat_request(body)?;
+        let summary =
+            validate::validate_chat_request(body).map_err(|e| self.scrub_validation(e))?;
         Ok(self.prepared("/chat/completions", summary))
     }
 
     /// Validates a Messages body and prepares its request to
     /// `{base}/messages`.
     pub fn prepare_messages(&self, body: &str) -> Result<PreparedRequest, ValidationError> {
-        let summary = validate::validate_messages_request(body)?;
+        let summary =
+            validate::validate_messages_request(body).map_err(|e| self.scrub_validation(e))?;
         Ok(self.prepared("/messages", summary))
+    }
+
+    /// A validation message may quote a value; if that value holds the key,
+    /// it is scrubbed like anything a server sends.
+    fn scrub_validation(&self, mut err: ValidationError) -> ValidationError {
+        if let Some(key) = self.secret() {
+            err.message = err.message.replace(key, crate::api_error::REDACTED);
+            err.field = err.field.replace(key, crate::api_error::REDACTED);
+        }
+        err
     }
 
     fn prepared(&self, path: &str, summary: RequestSummary) -> PreparedRequest {

@@ -7,6 +7,7 @@
 //! and the deltas as one JSON array of tuples (`takeEvents`, for the
 //! runner's `content` / `reasoning` / tool-argument events).
 
+use super::error::stream_error;
 use crate::chat::{ChatAccumulator, ChatSink, ChatStreamError, Flow};
 use crate::json::write_str;
 use crate::sse::{self, EventRef, Sink};
@@ -54,6 +55,8 @@ extern "C" {
 pub struct ChatStream {
     sse: sse::SseDecoder,
     feed: Feed,
+    /// `Some` in step-by-step mode (see `step.rs`).
+    stepper: Option<super::step::Stepper>,
     /// The key, scrubbed from errors (set by `ClientCore.chatStream`).
     pub(super) secret: Option<String>,
 }
@@ -225,6 +228,7 @@ impl ChatStream {
     fn with(sse: sse::SseDecoder, chunks: bool, events: bool) -> ChatStream {
         ChatStream {
             sse,
+            stepper: None,
             secret: None,
             feed: Feed {
                 chat: ChatAccumulator::new(),
@@ -264,6 +268,10 @@ impl ChatStream {
     /// stays available from `completionJson()`, `takeChunks()` and
     /// `takeEvents()`.
     pub fn push(&mut self, chunk: &[u8]) -> Result<bool, JsValue> {
+        if let Some(stepper) = &mut self.stepper {
+            self.sse.feed(chunk, stepper)?;
+            return Ok(false);
+        }
         self.sse.feed(chunk, &mut self.feed)?;
         match self.take_error() {
             Some(err) => Err(self.js_error(err)),
@@ -288,6 +296,10 @@ impl ChatStream {
                 None | Some(ChatStreamError::InvalidChunk { .. }) => {}
                 Some(err) => return Err(self.js_error(err)),
             }
+            let deliver = !cut && !self.feed.chat.is_done();
+            if let Some(stepper) = self.stepper.as_mut().filter(|_| deliver) {
+                stepper.push_ready(event.data.trim_ascii().to_owned());
+            }
         }
         let how = match (self.feed.chat.is_done(), cut) {
             (true, _) => "done",
@@ -295,6 +307,47 @@ impl ChatStream {
             (false, true) => "cut",
         };
         Ok(how.into())
+    }
+
+    /// Switches step-by-step delivery on (before the first `push`): `push`
+    /// then only decodes, and `next()` applies one event at a time.
+    #[wasm_bindgen(js_name = stepwise)]
+    pub fn set_stepwise(&mut self) {
+        self.stepper.get_or_insert_with(Default::default);
+    }
+
+    /// Step-by-step mode: applies the next decoded event and returns its
+    /// chunk as JSON text (deltas go to `takeEvents()`), or `undefined` when
+    /// none is waiting. Throws the stream's error at the event that caused it.
+    #[wasm_bindgen(js_name = next)]
+    pub fn next_event(&mut self) -> Result<Option<String>, JsValue> {
+        let Some(stepper) = &mut self.stepper else {
+            return Ok(None);
+        };
+        if let Some(ready) = stepper.pop_ready() {
+            return Ok(Some(ready));
+        }
+        while let Some((event, data)) = stepper.pop() {
+            if self.feed.chat.is_done() {
+                continue;
+            }
+            self.feed.apply(event.as_deref(), &data);
+            if let Some(err) = self.feed.error.take() {
+                return Err(stream_error(err, self.secret.as_deref()));
+            }
+            if !self.feed.chat.is_done() {
+                let mut data = data;
+                data.truncate(data.trim_ascii_end().len());
+                return Ok(Some(data));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Whether `[DONE]` has been applied.
+    #[wasm_bindgen(getter)]
+    pub fn done(&self) -> bool {
+        self.feed.chat.is_done()
     }
 
     /// Whether a chunk has arrived (before that, a retry loses nothing).

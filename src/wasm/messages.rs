@@ -29,6 +29,8 @@ export type MessagesStreamEvent = [number, number, any, any?];
 pub struct MessagesStream {
     sse: sse::SseDecoder,
     feed: Feed,
+    /// `Some` in step-by-step mode (see `step.rs`).
+    stepper: Option<super::step::Stepper>,
     pub(super) secret: Option<String>,
 }
 
@@ -36,6 +38,8 @@ struct Feed {
     messages: MessagesAccumulator,
     error: Option<MessagesStreamError>,
     started: bool,
+    /// Events that reach the caller (not pings, not a proxy's `[DONE]`).
+    delivered: u64,
     /// `Some` when events are collected for iteration: `[` then each event's data.
     chunks: Option<String>,
     sink: Deltas,
@@ -158,6 +162,7 @@ impl Feed {
                 let proxy_done = flow == Flow::Done && !self.messages.saw_message_stop();
                 if !proxy_done && !self.sink.ping {
                     self.started = true;
+                    self.delivered += 1;
                     if let Some(chunks) = &mut self.chunks {
                         if chunks.len() > 1 {
                             chunks.push(',');
@@ -190,11 +195,13 @@ impl MessagesStream {
     pub(super) fn with(sse: sse::SseDecoder, secret: Option<String>) -> MessagesStream {
         MessagesStream {
             sse,
+            stepper: None,
             secret,
             feed: Feed {
                 messages: MessagesAccumulator::new(),
                 error: None,
                 started: false,
+                delivered: 0,
                 chunks: None,
                 sink: Deltas {
                     tuples: None,
@@ -226,6 +233,10 @@ impl MessagesStream {
     /// arrived. Throws a `StreamError` for an `error` event or a malformed
     /// event; what arrived before stays available.
     pub fn push(&mut self, chunk: &[u8]) -> Result<bool, JsValue> {
+        if let Some(stepper) = &mut self.stepper {
+            self.sse.feed(chunk, stepper)?;
+            return Ok(false);
+        }
         self.sse.feed(chunk, &mut self.feed)?;
         match self.feed.error.take() {
             Some(err) => Err(self.js_error(err)),
@@ -241,10 +252,21 @@ impl MessagesStream {
         let end = self.sse.finish()?;
         let mut cut = end.cut;
         if let Some(event) = end.unterminated.filter(|_| !self.feed.messages.is_done()) {
+            let stepping = self.stepper.is_some();
+            if stepping {
+                self.feed.chunks = Some(String::from("["));
+            }
             cut = !self.feed.apply(event.event.as_deref(), &event.data);
+            let applied = super::chat::take_array(&mut self.feed.chunks);
+            if stepping {
+                self.feed.chunks = None;
+            }
             match self.feed.error.take() {
                 None | Some(MessagesStreamError::InvalidEvent { .. }) => {}
                 Some(err) => return Err(self.js_error(err)),
+            }
+            if let (Some(stepper), Some(array)) = (&mut self.stepper, applied.filter(|_| !cut)) {
+                stepper.push_ready(array[1..array.len() - 1].to_owned());
             }
         }
         let messages = &self.feed.messages;
@@ -258,6 +280,51 @@ impl MessagesStream {
             "eof"
         };
         Ok(how.into())
+    }
+
+    /// Switches step-by-step delivery on (before the first `push`): `push`
+    /// then only decodes, and `next()` applies one event at a time.
+    #[wasm_bindgen(js_name = stepwise)]
+    pub fn set_stepwise(&mut self) {
+        self.stepper.get_or_insert_with(Default::default);
+    }
+
+    /// Step-by-step mode: applies decoded events until one reaches the
+    /// caller and returns it as JSON text (a non-JSON unknown event as
+    /// `{type, data}`), or `undefined` when none is waiting. Throws the
+    /// stream's error at the event that caused it.
+    #[wasm_bindgen(js_name = next)]
+    pub fn next_event(&mut self) -> Result<Option<String>, JsValue> {
+        let Some(stepper) = &mut self.stepper else {
+            return Ok(None);
+        };
+        if let Some(ready) = stepper.pop_ready() {
+            return Ok(Some(ready));
+        }
+        while let Some((event, data)) = stepper.pop() {
+            if self.feed.messages.is_done() {
+                continue;
+            }
+            let before = self.feed.delivered;
+            self.feed.chunks = Some(String::from("["));
+            self.feed.apply(event.as_deref(), &data);
+            let out = super::chat::take_array(&mut self.feed.chunks);
+            self.feed.chunks = None;
+            if let Some(err) = self.feed.error.take() {
+                return Err(messages_stream_error(err, self.secret.as_deref()));
+            }
+            if self.feed.delivered != before {
+                // `[` + the event + `]`: the event alone.
+                return Ok(out.map(|array| array[1..array.len() - 1].to_owned()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Whether `message_stop` (or a proxy's `[DONE]`) has been applied.
+    #[wasm_bindgen(getter)]
+    pub fn done(&self) -> bool {
+        self.feed.messages.is_done()
     }
 
     /// Whether an event has arrived (before that, a retry loses nothing).

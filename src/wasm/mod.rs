@@ -11,6 +11,7 @@ mod client;
 mod error;
 mod messages;
 mod sse;
+mod step;
 
 pub use chat::{ChatStream, ChatStreamOptions};
 pub use client::{ClientCore, PartialJson, RetryLoop};

@@ -62,3 +62,18 @@ export function assertPerson(assert, value) {
   assert.ok(value.name.length >= 1 && value.name.length <= 40, `name length ${value.name.length}`);
   assert.ok(Number.isInteger(value.age) && value.age >= 0 && value.age <= 150, `age ${value.age}`);
 }
+
+/**
+ * Wraps a fetch so every request asks for its own connection (`Connection: close`).
+ * llama-server answers a streamed (SSE) request with `Keep-Alive: timeout=5, max=100` but closes
+ * the socket once the stream ends; undici pools it anyway, and the next request that picks it
+ * fails now and then with `UND_ERR_SOCKET` "other side closed" (seen with openai-node alone:
+ * 29 of 150 stream-after-stream requests). Without keep-alive there is nothing stale to reuse.
+ */
+export function freshConnectionFetch(inner = (input, init) => fetch(input, init)) {
+  return (input, init = {}) => {
+    const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
+    headers.set("connection", "close");
+    return inner(input, { ...init, headers });
+  };
+}
