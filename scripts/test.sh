@@ -30,6 +30,7 @@ step "tsc --strict (typings, entries, examples)" tsc -p tsconfig.json
 step "package in Node" node --test tests/js/
 step "clients against the emulator (Node)" node --test tests/client/ tests/messages/ tests/examples/
 step "edge worker in workerd, proxy()" node --test tests/worker/
+step "package in Deno" node --test tests/deno/
 step "page in Chromium (Playwright)" node --test tests/browser/
 step "emulator with the official SDKs" node --test tests/emulator/
 

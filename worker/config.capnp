@@ -43,7 +43,7 @@ const worker :Workerd.Worker = (
     (name = "pkg/web/modelwire.js", esModule = embed "../pkg/web/modelwire.js"),
     (name = "pkg/web/modelwire_bg.wasm", wasm = embed "../pkg/web/modelwire_bg.wasm"),
   ],
-  compatibilityDate = "2026-11-01",
+  compatibilityDate = "2026-10-23",
   bindings = [
     (name = "BASETEN_API_KEY", fromEnvironment = "BASETEN_API_KEY"),
     (name = "MODELWIRE_UPSTREAM", fromEnvironment = "MODELWIRE_UPSTREAM"),
