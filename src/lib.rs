@@ -18,10 +18,12 @@
 //! - [`messages`]: Anthropic Messages stream accumulation ([`messages::MessagesAccumulator`]).
 //! - [`partial_json`]: incremental parsing of streamed JSON fragments ([`partial_json::PartialJson`]), with a valid snapshot after each.
 //! - [`validate`]: request checks before any network call ([`validate::ValidationError`] names the field).
+//! - [`convert`]: Chat Completions ⇄ Messages requests, responses and streams, with a report of what did not carry over.
 
 pub mod api_error;
 pub mod chat;
 pub mod client;
+pub mod convert;
 mod json;
 pub mod messages;
 pub mod partial_json;
