@@ -19,17 +19,23 @@
 //! - [`partial_json`]: incremental parsing of streamed JSON fragments ([`partial_json::PartialJson`]), with a valid snapshot after each.
 //! - [`validate`]: request checks before any network call ([`validate::ValidationError`] names the field).
 //! - [`convert`]: Chat Completions ⇄ Messages requests, responses and streams, with a report of what did not carry over.
+//! - [`catalog`]: the `/v1/models` catalog, capability checks and exact cost ([`catalog::Usd`], [`catalog::Meter`]).
+//! - [`deploy`]: URLs of dedicated deployments and the async predict body.
+//! - [`webhook`]: verifying signed async-predict webhooks (HMAC-SHA256, constant time).
 
 pub mod api_error;
+pub mod catalog;
 pub mod chat;
 pub mod client;
 pub mod convert;
+pub mod deploy;
 mod json;
 pub mod messages;
 pub mod partial_json;
 pub mod retry;
 pub mod sse;
 pub mod validate;
+pub mod webhook;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
