@@ -16,18 +16,16 @@
 // quartiles. (No forced GC between runs: a full `gc()` before each run made
 // the next run slower, not steadier, as V8 shrinks the young generation.)
 //
-//   ROUNDS=40 npm run bench            (default 40)
-//   CORPUS=text,tools npm run bench    (a subset of: text, tools, reasoning)
-import { readFileSync } from "node:fs";
+//   ROUNDS=40 node bench/chat-stream.js            (default 40)
+//   CORPUS=text,tools node bench/chat-stream.js    (a subset of: text, tools, reasoning)
+// bench/run.js runs this suite and the Messages one in one process.
 import { createParser } from "eventsource-parser";
 import OpenAI from "openai";
 import { VERSION as OPENAI_VERSION } from "openai/version";
 import * as modelwire from "modelwire";
+import { ROUNDS, WARMUP, diff, fetchOf, firstDifference, idOf, load, quartiles, ratio, selectCorpora, timeRounds, versionOf } from "./common.js";
 import { chatReasoningCorpus, chatTextCorpus, chatToolCallCorpus, rechunk } from "./corpus.js";
 
-const versionOf = (name) => JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), "utf8")).version;
-const ROUNDS = Number(process.env.ROUNDS ?? 40);
-const WARMUP = Math.min(5, Math.max(0, ROUNDS - 1));
 const { ChatStream, Client } = modelwire;
 const hasClient = typeof Client === "function";
 
@@ -43,23 +41,11 @@ const corpora = {
   tools: { title: "tool calls: 3 parallel calls, ~2 KB of arguments each in ~8-byte fragments", make: chatToolCallCorpus, params: { tools: TOOLS } },
   reasoning: { title: "reasoning: 2,000 reasoning_content deltas, then 1,000 content deltas", make: chatReasoningCorpus, params: {} },
 };
-const selected = (process.env.CORPUS ?? Object.keys(corpora).join(",")).split(",").map((s) => s.trim());
-for (const key of selected) if (!corpora[key]) throw new Error(`unknown corpus ${key}; choose from ${Object.keys(corpora).join(", ")}`);
+const selected = selectCorpora("chat");
+if (!selected.length) throw new Error(`CORPUS selects no chat corpus (${Object.keys(corpora).join(", ")})`);
 
 const encoder = new TextEncoder();
 const CHUNKINGS = { "one event per chunk": (perEvent) => perEvent, "16 KiB chunks": (perEvent) => rechunk(perEvent, 16 * 1024) };
-
-/** A `fetch` that answers every request with the corpus, streamed from memory. */
-const fetchOf = (chunks) => async () => {
-  let at = 0;
-  const body = new ReadableStream({
-    pull(controller) {
-      if (at < chunks.length) controller.enqueue(chunks[at++]);
-      else controller.close();
-    },
-  });
-  return new Response(body, { status: 200, headers: { "content-type": "text/event-stream", "x-request-id": "req_bench" } });
-};
 
 /** One corpus in one chunking, with a client of each library pointed at it. */
 function setup(key, label) {
@@ -235,14 +221,6 @@ const candidates = [
 // ---------------------------------------------------------------------------
 // Checks, before any timing
 
-/** Where two strings first differ, with some context, for the report. */
-function firstDifference(got, want) {
-  let i = 0;
-  while (i < got.length && i < want.length && got[i] === want[i]) i++;
-  const around = (s) => JSON.stringify(s.slice(Math.max(0, i - 20), i + 40));
-  return `lengths ${got.length} vs ${want.length}, first difference at ${i}: got ${around(got)}, want ${around(want)}`;
-}
-
 /** The fields of `got` that differ from `truth`, as readable lines. */
 function compare(got, truth) {
   const problems = [];
@@ -261,20 +239,6 @@ function compare(got, truth) {
   if (got.finishReason !== truth.finishReason) problems.push(`finish_reason ${JSON.stringify(got.finishReason)}, want ${JSON.stringify(truth.finishReason)}`);
   if (JSON.stringify(got.usage) !== JSON.stringify(truth.usage)) problems.push(`usage ${JSON.stringify(got.usage)}, want ${JSON.stringify(truth.usage)}`);
   return problems;
-}
-
-/** Deep equality, reporting the first differing path. */
-function diff(got, want, path = "") {
-  if (Object.is(got, want)) return null;
-  if (typeof got !== "object" || typeof want !== "object" || got === null || want === null || Array.isArray(got) !== Array.isArray(want)) {
-    return `${path || "."}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`;
-  }
-  const keys = new Set([...Object.keys(got), ...Object.keys(want)]);
-  for (const key of keys) {
-    const d = diff(got[key], want[key], `${path}${Array.isArray(want) ? `[${key}]` : `.${key}`}`);
-    if (d) return d;
-  }
-  return null;
 }
 
 /**
@@ -350,30 +314,11 @@ if (!hasClient) console.log("skipped: modelwire's Client candidates (the package
 // ---------------------------------------------------------------------------
 // Timing
 
-const times = new Map(); // `${key}\0${label}\0${name}` → ms[]
-for (let round = 0; round < ROUNDS; round++) {
-  for (const ctx of contexts) {
-    for (let k = 0; k < candidates.length; k++) {
-      const candidate = candidates[(k + round) % candidates.length];
-      const start = performance.now();
-      await candidate.run(ctx);
-      const ms = performance.now() - start;
-      const id = `${ctx.key}\0${ctx.label}\0${candidate.name}`;
-      if (!times.has(id)) times.set(id, []);
-      times.get(id).push(ms);
-    }
-  }
-}
+const loadBefore = load();
+const times = await timeRounds(contexts, candidates);
+const median = (key, label, name) => quartiles(times.get(idOf({ key, label }, name)))[1];
 
-const quartiles = (xs) => {
-  const s = xs.slice(WARMUP).sort((a, b) => a - b);
-  const at = (q) => s[Math.floor(q * (s.length - 1))];
-  return [at(0.25), at(0.5), at(0.75)];
-};
-const median = (key, label, name) => quartiles(times.get(`${key}\0${label}\0${name}`))[1];
-const ratio = (a, b) => (b ? `${(a / b).toFixed(2)}×` : "–");
-
-console.log(`\n${ROUNDS} rounds (first ${WARMUP} dropped), Node ${process.version}, openai ${OPENAI_VERSION}, eventsource-parser ${versionOf("eventsource-parser")}, ${process.platform}/${process.arch}`);
+console.log(`\n${ROUNDS} rounds (first ${WARMUP} dropped), Node ${process.version}, openai ${OPENAI_VERSION}, eventsource-parser ${versionOf("eventsource-parser")}, ${process.platform}/${process.arch}, load average ${loadBefore} before timing, ${load()} after`);
 console.log("Times: ms from the request to the final result, medians (interquartile range). Ratios: median / that peer's median on the same corpus and chunking.");
 for (const key of selected) {
   const ctx = contexts.find((c) => c.key === key);
@@ -382,7 +327,7 @@ for (const key of selected) {
   console.log("|---|---|---|---|---|---|");
   for (const candidate of candidates) {
     for (const label of Object.keys(CHUNKINGS)) {
-      const [q1, m, q3] = quartiles(times.get(`${key}\0${label}\0${candidate.name}`));
+      const [q1, m, q3] = quartiles(times.get(idOf({ key, label }, candidate.name)));
       const cells = [
         candidate.name,
         label,
