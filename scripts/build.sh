@@ -4,6 +4,13 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
+# One build at a time per checkout: two at once would interleave writes to pkg/.
+if command -v flock >/dev/null; then
+  mkdir -p target
+  exec 9>"target/.build.lock"
+  flock 9
+fi
+
 for target in web nodejs; do
   out="pkg/${target%js}"
   wasm-pack --log-level warn build --mode no-install --release --no-pack \
