@@ -52,8 +52,9 @@ type Convert = fn(&str) -> Result<Converted, modelwire::convert::ConvertError>;
 /// Fields whose value a reported path sends back under another name (the
 /// report names the input field): the last segment `from` of a reported
 /// path comes back as `to`.
-const RENAMED: [(&str, &str); 5] = [
+const RENAMED: [(&str, &str); 6] = [
     ("max_completion_tokens", "max_tokens"),
+    ("stream", "stream_options"),
     ("reasoning_effort", "chat_template_args.enable_thinking"),
     ("refusal", "content"),
     ("reasoning", "reasoning_content"),
@@ -240,7 +241,7 @@ fn chat_requests() -> Vec<(&'static str, Value, Vec<&'static str>)> {
             "tools": [weather_tool()], "tool_choice": "auto", "parallel_tool_calls": true,
             "temperature": 0.7, "top_p": 0.9, "top_k": 40, "stop": ["END", "STOP"], "stream": true,
             "user": "user-1"}),
-            vec![],
+            vec!["stream"],
         ),
         (
             "text beside tool calls",
@@ -1607,7 +1608,7 @@ fn chat_request_field_by_field() {
         {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"look","arguments":"{\"z\": 1, \"a\": 2}"}}]},
         {"role":"tool","tool_call_id":"call_1","content":"a cat"}],
         "tools":[{"type":"function","function":{"name":"look","description":"Look closer","parameters":{"type":"object","properties":{"z":{},"a":{}}}}}],
-        "tool_choice":"required","parallel_tool_calls":false,"max_tokens":300,"temperature":0.2,"stop":["\n\n"],"user":"u1","stream":true,"min_p":0.05}"#;
+        "tool_choice":"required","parallel_tool_calls":false,"max_tokens":300,"temperature":0.2,"stop":["\n\n"],"user":"u1","stream":true,"stream_options":{"include_usage":true},"min_p":0.05}"#;
     let converted = chat_to_messages_request(body).unwrap();
     // Schemas and arguments pass as written: key order and spacing kept.
     assert_eq!(
@@ -2150,4 +2151,44 @@ proptest! {
             prop_assert!(event.data == "[DONE]" || serde_json::from_str::<Value>(&event.data).is_ok(), "{}", event.data);
         }
     }
+}
+
+#[test]
+fn stream_usage_is_asked_for_on_chat_and_not_a_loss_on_messages() {
+    // Messages streams always carry usage: a Messages stream request asks
+    // Chat servers for it, and a Chat one asking for it loses nothing.
+    let messages = json!({"model": "m", "max_tokens": 9, "stream": true,
+        "messages": [{"role": "user", "content": "Hi"}]});
+    let (chat, losses) = convert(messages_to_chat_request, &messages);
+    assert!(losses.is_empty());
+    assert_eq!(chat["stream_options"], json!({"include_usage": true}));
+    let (back, losses) = convert(chat_to_messages_request, &chat);
+    assert!(losses.is_empty(), "{losses:?}");
+    assert_eq!(back, messages);
+    // Not streaming: nothing to ask for.
+    let (chat, _) = convert(
+        messages_to_chat_request,
+        &json!({"model": "m", "max_tokens": 9, "messages": []}),
+    );
+    assert!(chat.get("stream_options").is_none());
+
+    let chat = |extra: Value| {
+        let mut body = json!({"model": "m", "max_tokens": 9, "stream": true,
+            "messages": [{"role": "user", "content": "Hi"}]});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        body
+    };
+    // A Chat stream without include_usage gets usage: reshaped, reported at `stream`.
+    let (_, losses) = convert(chat_to_messages_request, &chat(json!({})));
+    assert_eq!(paths(&losses), ["stream"]);
+    assert_eq!(kind_of(&losses, "stream"), LossKind::Reshaped);
+    // Other stream options have no Messages equivalent.
+    let (out, losses) = convert(
+        chat_to_messages_request,
+        &chat(json!({"stream_options": {"include_usage": true, "continuous_usage_stats": true}})),
+    );
+    assert!(out.get("stream_options").is_none());
+    assert_eq!(kind_of(&losses, "stream_options"), LossKind::Dropped);
 }

@@ -58,7 +58,7 @@
 //! | `temperature` (0–2) | `temperature` (0–1) | above 1 is sent unchanged and reported, not clamped |
 //! | `top_p`, `top_k` | `top_p`, `top_k` | `top_k: -1` (off) is not sent |
 //! | `stop`, string or list | `stop_sequences` | a string becomes a one-element list |
-//! | `stream` | `stream` | |
+//! | `stream` + `stream_options: {include_usage: true}` | `stream` | Messages streams always carry usage: a Messages stream asks Chat for it; a Chat stream without it is reported (reshaped), other stream options are dropped |
 //! | `tools[].function` `{name, description, parameters}` | `tools[]` `{name, description, input_schema}` | schema verbatim |
 //! | `tool_choice` `auto` / `none` / `required` / `{type: function, function: {name}}` | `{type: auto}` / `{type: none}` / `{type: any}` / `{type: tool, name}` | |
 //! | `parallel_tool_calls: false` | `tool_choice.disable_parallel_tool_use: true` | without a `tool_choice`, `{type: auto}` is sent to carry it |
@@ -123,7 +123,7 @@
 //! - Chat → Messages, **dropped**: `n`, `logprobs`, `top_logprobs`,
 //!   `response_format` (Baseten's Messages API has no structured output),
 //!   `frequency_penalty`, `presence_penalty`, `logit_bias`, `seed`,
-//!   `stream_options` (Messages streams always carry usage), `functions`
+//!   `stream_options` other than `include_usage: true`, `functions`
 //!   and `function_call`, `metadata`, `store`, `service_tier`,
 //!   `modalities`, `audio`, `prediction`, `web_search_options`,
 //!   `prompt_cache_key`, `safety_identifier`; a message's `name`; an
@@ -154,7 +154,8 @@
 //!   efforts, `adaptive` thinking, `pause_turn` and
 //!   `model_context_window_exceeded` stop reasons.
 //! - Both ways, **reshaped** (same meaning, another form on the way back):
-//!   `max_completion_tokens` → `max_tokens`; a string `stop` → a list;
+//!   `max_completion_tokens` → `max_tokens`; a string `stop` → a list; a
+//!   stream without `include_usage` → one with it;
 //!   several system messages → one; `reasoning` → `reasoning_content`;
 //!   arguments sent as an object or as `""` → a string / `"{}"`; an empty
 //!   assistant `content` beside tool calls → `null`; a one-part content
@@ -171,12 +172,14 @@ mod request_to_messages;
 mod response;
 mod stream_to_chat;
 mod stream_to_messages;
+mod via;
 
 pub use request_to_chat::messages_to_chat_request;
 pub use request_to_messages::chat_to_messages_request;
 pub use response::{chat_to_messages_response, messages_to_chat_response};
 pub use stream_to_chat::MessagesToChatStream;
 pub use stream_to_messages::ChatToMessagesStream;
+pub use via::{StreamConverter, Via, ViaSink};
 
 use std::fmt;
 
@@ -232,6 +235,65 @@ pub enum LossKind {
     /// shape (`max_completion_tokens` comes back as `max_tokens`, a string
     /// `stop` as a list).
     Reshaped,
+}
+
+impl LossKind {
+    /// The kind's name in the JSON report: `dropped`, `approximated`,
+    /// `unsupported` or `reshaped`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LossKind::Dropped => "dropped",
+            LossKind::Approximated => "approximated",
+            LossKind::Unsupported => "unsupported",
+            LossKind::Reshaped => "reshaped",
+        }
+    }
+}
+
+/// A loss report as JSON text: `[{"path":…,"kind":…,"reason":…},…]`.
+///
+/// ```
+/// use modelwire::convert::{Loss, LossKind, losses_json};
+/// let loss = Loss { path: "n".into(), kind: LossKind::Dropped, reason: "one reply".into() };
+/// assert_eq!(losses_json(&[loss]), r#"[{"path":"n","kind":"dropped","reason":"one reply"}]"#);
+/// ```
+pub fn losses_json(losses: &[Loss]) -> String {
+    let mut out = String::from("[");
+    for (i, loss) in losses.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"path\":");
+        crate::json::write_str(&mut out, &loss.path);
+        out.push_str(",\"kind\":\"");
+        out.push_str(loss.kind.as_str());
+        out.push_str("\",\"reason\":");
+        crate::json::write_str(&mut out, &loss.reason);
+        out.push('}');
+    }
+    out.push(']');
+    out
+}
+
+impl Converted {
+    /// The result and its report as one JSON text,
+    /// `{"value":<json>,"dropped":[…]}`, so that a caller across a language
+    /// boundary parses both at once.
+    ///
+    /// ```
+    /// let c = modelwire::convert::chat_to_messages_request(r#"{"model":"m","messages":[],"max_tokens":9}"#).unwrap();
+    /// assert_eq!(c.envelope_json(), r#"{"value":{"model":"m","max_tokens":9,"messages":[]},"dropped":[]}"#);
+    /// ```
+    pub fn envelope_json(&self) -> String {
+        [
+            "{\"value\":",
+            &self.json,
+            ",\"dropped\":",
+            &losses_json(&self.dropped),
+            "}",
+        ]
+        .concat()
+    }
 }
 
 /// Why a body could not be converted at all. Anything short of this is

@@ -67,6 +67,15 @@ pub fn messages_to_chat_request(body: &str) -> Result<Converted, ConvertError> {
     }
     if let Some(stream) = req.take("stream") {
         out.raw("stream", stream.get());
+        // Messages streams always carry usage; Chat servers send it only
+        // when asked (Baseten always does, OpenAI and llama-server do not).
+        match req.take("stream_options") {
+            Some(options) => out.raw("stream_options", options.get()),
+            None if stream.get() == "true" => {
+                out.raw("stream_options", r#"{"include_usage":true}"#);
+            }
+            None => {}
+        }
     }
     if let Some(raw) = req.take("tools") {
         tools(raw, &mut out, &mut report);

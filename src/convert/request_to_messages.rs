@@ -10,7 +10,7 @@ use super::{ConvertError, Converted, DEFAULT_MAX_TOKENS, THINKING_BUDGETS};
 use serde_json::value::RawValue;
 
 /// Chat Completions fields with no Messages equivalent, and why.
-const CHAT_ONLY: [(&str, &str); 20] = [
+const CHAT_ONLY: [(&str, &str); 19] = [
     ("n", "Messages gives one reply per request"),
     ("logprobs", "Messages has no log probabilities"),
     ("top_logprobs", "Messages has no log probabilities"),
@@ -22,7 +22,6 @@ const CHAT_ONLY: [(&str, &str); 20] = [
     ("presence_penalty", NO_MESSAGES),
     ("logit_bias", NO_MESSAGES),
     ("seed", NO_MESSAGES),
-    ("stream_options", "Messages streams always carry usage"),
     ("functions", "legacy functions: declare tools instead"),
     (
         "function_call",
@@ -117,9 +116,10 @@ pub fn chat_to_messages_request(body: &str) -> Result<Converted, ConvertError> {
             out.raw("stop_sequences", stop.get());
         }
     }
-    if let Some(stream) = req.take("stream") {
+    let streaming = req.take("stream").is_some_and(|stream| {
         out.raw("stream", stream.get());
-    }
+        stream.get() == "true"
+    });
     if let Some(raw) = req.take("tools") {
         tools(raw, &mut out, &mut report);
     }
@@ -139,6 +139,27 @@ pub fn chat_to_messages_request(body: &str) -> Result<Converted, ConvertError> {
         if req.take(key).is_some() {
             report.add(key, Dropped, reason);
         }
+    }
+    // Messages streams always carry usage, and a Messages stream request
+    // converts back with `include_usage` on (see `request_to_chat`).
+    let options = req.take("stream_options");
+    let usage_on = options.is_some_and(|o| {
+        serde_json::from_str::<serde_json::Value>(o.get())
+            .is_ok_and(|v| v == serde_json::json!({"include_usage": true}))
+    });
+    match (options, streaming) {
+        (Some(_), true) if usage_on => {}
+        (Some(_), _) => report.add(
+            "stream_options",
+            Dropped,
+            "Messages streams always carry usage and have no other stream options",
+        ),
+        (None, true) => report.add(
+            "stream",
+            Reshaped,
+            "Messages streams always carry usage: comes back with stream_options.include_usage",
+        ),
+        (None, false) => {}
     }
     // What neither protocol defines is the server's: carried as it is.
     out.extra(&req.rest());
