@@ -45,6 +45,13 @@ for (const file of walk(src)) {
 JS
 fi
 
+# Seeds for the deployment URL and webhook targets (layouts in their sources).
+mkdir -p corpus/deploy_url corpus/webhook
+printf '\000abcd1234\000staging\000dep123\000items/123?full=1\000req_1-2\000http://127.0.0.1:4010/model/{model_id}' >corpus/deploy_url/seed-env
+printf '\022abcd1234\000eu-prod\000dep123\000/v1/models\000r1\000https://h' >corpus/deploy_url/seed-regional
+printf '\244abcd1234\000production\000q4wz9\000health\000r1\000http://127.0.0.1:4010/model/{model_id}/' >corpus/deploy_url/seed-deployment
+printf '\005\011\001whsec_emulator\000{"request_id":"r1","type":"async_request_completed","data":{}}\000v1=00,v2=x' >corpus/webhook/seed-rotation
+
 printf '\n| target | seconds | executions | result |\n|---|---|---|---|\n' >fuzz-summary.md
 status=0
 for target in $targets; do
@@ -52,7 +59,10 @@ for target in $targets; do
   log="artifacts/$target.log"
   mkdir -p artifacts
   dict=()
-  case "$target" in sse_decoder|chat_stream|messages_stream) dict=(-dict=dicts/stream.dict) ;; esac
+  case "$target" in
+    sse_decoder|chat_stream|messages_stream) dict=(-dict=dicts/stream.dict) ;;
+    deploy_url|webhook) dict=(-dict=dicts/$target.dict) ;;
+  esac
   if cargo +nightly fuzz run -O "$target" "corpus/$target" -- \
     -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 "${dict[@]}" >"$log" 2>&1; then
     result=ok
