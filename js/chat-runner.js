@@ -21,17 +21,20 @@ const DELTA_EVENTS = [
 export class ChatCompletionStream extends Runner {
   #json;
   #makeParser;
+  /** @type {((usage: unknown) => unknown) | undefined} the running cost of a usage object */
+  #cost;
   /** @type {Map<number, { content: Growing, reasoning: Growing, refusal: Growing, tools: Map<number, { name: string, args: Growing }> }>} */
   #choices = new Map();
 
   /**
    * @param {(controller: AbortController, stepwise: boolean) => Promise<import("./pump.js").Pump>} start
-   * @param {{ json: boolean, makeParser: () => WasmPartialJson, signal?: AbortSignal | null }} options
+   * @param {{ json: boolean, makeParser: () => WasmPartialJson, signal?: AbortSignal | null, cost?: (usage: unknown) => unknown }} options
    */
   constructor(start, options) {
     super(start, options.signal);
     this.#json = options.json;
     this.#makeParser = options.makeParser;
+    this.#cost = options.cost;
   }
 
   /** The completion accumulated so far. */
@@ -127,7 +130,8 @@ export class ChatCompletionStream extends Runner {
         break;
       }
       case 6:
-        this._emit("usage", value);
+        // The cost only for a listener that takes it (usage rides on every chunk).
+        this._emit("usage", value, this.#cost && this._listeners("usage").some((l) => l.length > 1) ? this.#cost(value) : undefined);
         break;
       default:
         break;

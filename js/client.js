@@ -4,11 +4,14 @@
 // parsing and accumulation are wasm.
 
 import { ChatCompletionStream } from "./chat-runner.js";
+import { convertRequest, convertResponse, wireProtocol } from "./convert.js";
+import { bindDeployments } from "./deployment.js";
 import { ModelwireError, fromCore } from "./errors.js";
 import { MessageStream } from "./messages-runner.js";
+import { Models, withCost } from "./models.js";
 import { Pump } from "./pump.js";
 import { Stream } from "./stream.js";
-import { send } from "./transport.js";
+import { mergeHeaders, send } from "./transport.js";
 
 export const DEFAULT_BASE_URL = "https://inference.baseten.co/v1";
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
@@ -19,6 +22,11 @@ const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
  * @property {typeof import("../pkg/web/modelwire.js").ClientCore} ClientCore
  * @property {typeof import("../pkg/web/modelwire.js").RetryLoop} RetryLoop
  * @property {typeof import("../pkg/web/modelwire.js").PartialJson} PartialJson
+ * @property {typeof import("../pkg/web/modelwire.js").CatalogCore} CatalogCore
+ * @property {typeof import("../pkg/web/modelwire.js").convertBody} convertBody
+ * @property {typeof import("../pkg/web/modelwire.js").EventConverter} EventConverter
+ * @property {typeof import("../pkg/web/modelwire.js").DeploymentCore} DeploymentCore
+ * @property {typeof import("../pkg/web/modelwire.js").isTerminalAsyncStatus} isTerminalAsyncStatus
  */
 
 /**
@@ -32,24 +40,6 @@ function checkCount(name, value, allowInfinity = false) {
   if (value === undefined) return;
   const ok = typeof value === "number" && value >= 0 && (Number.isInteger(value) || (allowInfinity && value === Infinity));
   if (!ok) throw new ModelwireError(`invalid option ${name}: expected a whole number ≥ 0, got ${String(value)}`);
-}
-
-/**
- * @param {Record<string, string>} base
- * @param {...(Record<string, string | null> | undefined)} layers
- */
-function mergeHeaders(base, ...layers) {
-  /** @type {Record<string, string>} */
-  const out = { ...base };
-  for (const layer of layers) {
-    if (!layer) continue;
-    for (const [name, value] of Object.entries(layer)) {
-      const key = name.toLowerCase();
-      if (value === null || value === undefined) delete out[key];
-      else out[key] = String(value);
-    }
-  }
-  return out;
 }
 
 /**
@@ -70,6 +60,13 @@ function parseBody(text) {
   }
 }
 
+/**
+ * A `usage` listener that takes the cost (its second argument): the catalog
+ * is loaded for it before the request, if not yet.
+ * @param {import("./runner.js").Runner} runner
+ */
+const wantsCost = (runner) => runner._listeners("usage").some((l) => l.length > 1);
+
 /** The two protocols, as the client drives them. */
 const PROTOCOLS = {
   chat: {
@@ -77,6 +74,8 @@ const PROTOCOLS = {
     prepare: (core, body) => core.prepareChat(body),
     /** @param {ClientCore} core */
     stream: (core) => core.chatStream(),
+    /** @param {ClientCore} core  a /messages body read as this protocol (the `protocol` option) */
+    via: (core) => core.chatStreamFromMessages(),
     /** @param {any} wasm */
     snapshot: (wasm) => wasm.completionJson(),
   },
@@ -85,6 +84,8 @@ const PROTOCOLS = {
     prepare: (core, body) => core.prepareMessages(body),
     /** @param {ClientCore} core */
     stream: (core) => core.messagesStream(),
+    /** @param {ClientCore} core  a /chat/completions body read as this protocol */
+    via: (core) => core.messagesStreamFromChat(),
     /** @param {any} wasm */
     snapshot: (wasm) => wasm.messageJson(),
   },
@@ -93,6 +94,7 @@ const PROTOCOLS = {
 /** @param {Wasm} wasm */
 export function bindClient(wasm) {
   const makeParser = () => new wasm.PartialJson();
+  const deployments = bindDeployments(wasm);
 
   class Client {
     /** @type {ClientCore} */
@@ -108,6 +110,7 @@ export function bindClient(wasm) {
       checkCount("maxRetries", maxRetries);
       checkCount("timeout", timeout);
       checkCount("idleTimeout", idleTimeout, true);
+      wireProtocol("chat", options.protocol);
       try {
         this.#core = new wasm.ClientCore(options.baseURL ?? DEFAULT_BASE_URL, options.apiKey ?? undefined, options.authScheme ?? "Bearer");
       } catch (err) {
@@ -122,11 +125,30 @@ export function bindClient(wasm) {
       this.idleTimeout = idleTimeout;
       this.chat = Object.freeze({ completions: new Completions(this) });
       this.messages = new Messages(this);
+      // The catalog, capability checks and the meter (js/models.js).
+      this.models = new Models({ core: this.#core, CatalogCore: wasm.CatalogCore, RetryLoop: wasm.RetryLoop, options: this.#options, client: this });
+      this.meter = this.models.meter;
     }
 
     /** @param {ClientOptions} options */
     withOptions(options) {
       return new Client({ ...this.#options, apiKey: this.#apiKey, ...options });
+    }
+
+    /**
+     * A dedicated deployment (`js/deployment.js`).
+     * @param {string} modelId @param {import("./index.js").DeploymentOptions} [options]
+     */
+    deployment(modelId, options) {
+      return deployments.deployment({ apiKey: this.#apiKey, options: this.#options, client: this }, modelId, options);
+    }
+
+    /**
+     * An async request by id, on its model's host.
+     * @param {string} requestId @param {import("./index.js").AsyncRequestOptions} options
+     */
+    asyncRequest(requestId, options) {
+      return deployments.asyncRequest({ apiKey: this.#apiKey, options: this.#options, client: this }, requestId, options);
     }
 
     toJSON() {
@@ -139,7 +161,7 @@ export function bindClient(wasm) {
      * @param {AbortSignal | null} [signal]
      */
     async _send(protocol, params, options, signal) {
-      const body = JSON.stringify(params);
+      let body = JSON.stringify(params);
       /** @type {import("../pkg/web/modelwire.js").PreparedRequest} */
       let prepared;
       try {
@@ -147,6 +169,23 @@ export function bindClient(wasm) {
       } catch (err) {
         throw fromCore(err);
       }
+      // The `protocol` option: validated in the caller's shape (above), then
+      // converted and sent to the other endpoint.
+      const wire = wireProtocol(protocol, options.protocol ?? this.#options.protocol);
+      /** @type {import("./convert-types.js").Conversion | null} */
+      let conversion = null;
+      if (wire !== protocol) {
+        const strict = options.strictConversion ?? this.#options.strictConversion;
+        ({ params, conversion } = convertRequest(wasm, protocol, wire, params, strict));
+        body = JSON.stringify(params);
+        try {
+          prepared = PROTOCOLS[wire].prepare(this.#core, body);
+        } catch (err) {
+          throw fromCore(err);
+        }
+      }
+      // What is sent, against the catalog (when loaded): CapabilityError before any request.
+      await this.models._check(prepared.summary, options, signal ?? options.signal);
       const maxRetries = options.maxRetries ?? this.maxRetries;
       const timeout = options.timeout ?? this.timeout;
       checkCount("maxRetries", maxRetries);
@@ -163,17 +202,20 @@ export function bindClient(wasm) {
         signal: signal ?? options.signal,
         stream: prepared.stream,
       });
-      return { attempt, stream: prepared.stream };
+      return { attempt, stream: prepared.stream, conversion, model: prepared.summary?.model };
     }
 
     /**
      * A pump over a streamed response.
      * @param {"chat" | "messages"} protocol @param {import("./transport.js").Attempt} attempt
      * @param {RequestOptions} options @param {boolean} stepwise  one event at a time
+     * @param {import("./convert-types.js").Conversion | null} [conversion]  the body is the other protocol's
+     * @param {string} [model]  for the meter
      */
-    _pump(protocol, attempt, options, stepwise) {
+    _pump(protocol, attempt, options, stepwise, conversion = null, model = undefined) {
       const p = PROTOCOLS[protocol];
-      return new Pump(() => p.stream(this.#core), p.snapshot, attempt, options.idleTimeout ?? this.idleTimeout, { stepwise });
+      const make = conversion ? () => p.via(this.#core) : () => p.stream(this.#core);
+      return new Pump(make, p.snapshot, attempt, options.idleTimeout ?? this.idleTimeout, { stepwise, conversion, onEnd: (/** @type {string} */ text) => this.models._record(model, text) });
     }
 
     /**
@@ -181,10 +223,12 @@ export function bindClient(wasm) {
      * @param {"chat" | "messages"} protocol @param {any} params @param {RequestOptions} options
      */
     async _create(protocol, params, options) {
-      const { attempt, stream } = await this._send(protocol, params, options);
-      if (stream) return new Stream(this._pump(protocol, attempt, options, true));
+      const { attempt, stream, conversion, model } = await this._send(protocol, params, options);
+      if (stream) return new Stream(this._pump(protocol, attempt, options, true, conversion, model));
       attempt.release();
-      return withRequestId(parseBody(await attempt.response.text()), attempt.requestId);
+      const text = await attempt.response.text();
+      const result = withRequestId(conversion ? convertResponse(wasm, conversion, text) : parseBody(text), attempt.requestId);
+      return withCost(result, this.models._record(model, text));
     }
   }
 
@@ -204,13 +248,21 @@ export function bindClient(wasm) {
     stream(params, options = {}) {
       const client = this.#client;
       const format = params?.response_format?.type;
-      return new ChatCompletionStream(
+      /** @type {ChatCompletionStream} */
+      const runner = new ChatCompletionStream(
         async (controller, stepwise) => {
-          const { attempt } = await client._send("chat", { ...params, stream: true }, options, controller.signal);
-          return client._pump("chat", attempt, options, stepwise);
+          if (wantsCost(runner)) await client.models._ensure(controller.signal);
+          const { attempt, conversion, model } = await client._send("chat", { ...params, stream: true }, options, controller.signal);
+          return client._pump("chat", attempt, options, stepwise, conversion, model);
         },
-        { json: format === "json_schema" || format === "json_object", makeParser, signal: options.signal },
+        {
+          json: format === "json_schema" || format === "json_object",
+          makeParser,
+          signal: options.signal,
+          cost: (/** @type {unknown} */ usage) => client.models._cost(params?.model, usage),
+        },
       );
+      return runner;
     }
   }
 
@@ -229,13 +281,16 @@ export function bindClient(wasm) {
     /** @param {any} params @param {RequestOptions} [options] */
     stream(params, options = {}) {
       const client = this.#client;
-      return new MessageStream(
+      /** @type {MessageStream} */
+      const runner = new MessageStream(
         async (controller, stepwise) => {
-          const { attempt } = await client._send("messages", { ...params, stream: true }, options, controller.signal);
-          return client._pump("messages", attempt, options, stepwise);
+          if (wantsCost(runner)) await client.models._ensure(controller.signal);
+          const { attempt, conversion, model } = await client._send("messages", { ...params, stream: true }, options, controller.signal);
+          return client._pump("messages", attempt, options, stepwise, conversion, model);
         },
-        { makeParser, signal: options.signal },
+        { makeParser, signal: options.signal, cost: (/** @type {unknown} */ usage) => client.models._cost(params?.model, usage) },
       );
+      return runner;
     }
   }
 

@@ -21,6 +21,29 @@ export class ValidationError extends ModelwireError {
 }
 
 /**
+ * The model, as the catalog describes it, cannot serve the request: found
+ * before any network call (`checkCapabilities`).
+ */
+export class CapabilityError extends ModelwireError {
+  /**
+   * @param {string} message
+   * @param {{ model: string, feature: string, features: string[], requested?: number, limit?: number }} fields
+   */
+  constructor(message, fields) {
+    super(message);
+    /** The model's id. */
+    this.model = fields.model;
+    /** The catalog's name for the first thing it lacks: `tools`, `structured_outputs`, `vision`, `reasoning`, `max_completion_tokens`, … */
+    this.feature = fields.feature;
+    /** Everything it lacks. */
+    this.features = fields.features;
+    /** For `max_completion_tokens`: the output cap asked for and the model's limit. */
+    this.requested = fields.requested;
+    this.limit = fields.limit;
+  }
+}
+
+/**
  * @typedef {object} ErrorFields
  * @property {number} [status]
  * @property {Headers} [headers]
@@ -159,6 +182,8 @@ export function fromCore(err, context = {}) {
       return new ValidationError(err.message, e.field);
     case "ModelwireError":
       return new ModelwireError(err.message);
+    case "CapabilityError":
+      return new CapabilityError(err.message, e);
     case "StreamError":
     case "SseError":
       return new StreamError(err.message, {

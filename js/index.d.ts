@@ -26,6 +26,12 @@ export { ChatStream, SseDecoder, PartialJson } from "../pkg/web/modelwire.js";
 export type { SseDecoderOptions, SseEvent, SseFinish, ChatStreamOptions } from "../pkg/web/modelwire.js";
 export type * from "./chat-types.js";
 export type * from "./messages-types.js";
+export * from "./convert-types.js";
+import type { Conversion, LossKind } from "./convert-types.js";
+export * from "./deployment-types.js";
+export * from "./models-types.js";
+import type { Cost, Meter, Models, WithCost } from "./models-types.js";
+import type { AsyncRequest, AsyncRequestOptions, Deployment, DeploymentOptions } from "./deployment-types.js";
 
 /**
  * Iterates the Server-Sent Events of a byte stream, such as `response.body`.
@@ -64,6 +70,34 @@ export interface ClientOptions {
   idleTimeout?: number;
   /** Added to every request; a `null` value removes a default header. */
   defaultHeaders?: Record<string, string | null>;
+  /**
+   * The protocol the server speaks. Unset: each call goes to its own endpoint. `"messages"`:
+   * `chat.completions` calls are converted and sent to `/messages`, their responses and streams
+   * converted back; `"chat"`: `messages` calls go to `/chat/completions` the same way.
+   * What does not carry over is in `_conversion` / `.conversion`.
+   */
+  protocol?: "chat" | "messages";
+  /**
+   * With `protocol`: reject a request whose conversion would lose something, before sending
+   * (`ConversionError` with `code: "lossy"`). `true` refuses `dropped`, `approximated` and
+   * `unsupported` (a `reshaped` field keeps its meaning); a list names the kinds refused.
+   */
+  strictConversion?: boolean | LossKind[];
+  /**
+   * Replaces `https://model-{model_id}.api.baseten.co` for `client.deployment()` (the emulator, a proxy):
+   * `{model_id}` is replaced by the id, Baseten's paths are appended (`http://127.0.0.1:PORT/model/{model_id}`).
+   */
+  deploymentBaseURL?: string;
+  /**
+   * Check each request against the model catalog before sending it (tools, JSON schema, images,
+   * reasoning options, the output cap): a `CapabilityError` instead of a request. `true` (default):
+   * when the catalog is loaded (`client.models.list()` / `retrieve()`), never fetching it by itself;
+   * `"fetch"`: load it first when it is missing or older than `catalogTTL` (one shared request; if it
+   * fails, requests go unchecked for 30 s); `false`: never.
+   */
+  checkCapabilities?: boolean | "fetch";
+  /** Milliseconds a loaded catalog is reused by `client.models` (and `checkCapabilities: "fetch"`). Default 600000; `Infinity` keeps it. */
+  catalogTTL?: number;
 }
 
 export interface RequestOptions {
@@ -74,12 +108,22 @@ export interface RequestOptions {
   maxRetries?: number;
   /** Merged over the client's headers; `null` removes one. */
   headers?: Record<string, string | null>;
+  /** Overrides the client's `protocol` for this call. */
+  protocol?: "chat" | "messages";
+  /** Overrides the client's `strictConversion` for this call. */
+  strictConversion?: boolean | LossKind[];
+  /** Overrides the client's `checkCapabilities` for this call. */
+  checkCapabilities?: boolean | "fetch";
 }
 
 /** What every result carries besides its data (non-enumerable, as in openai-node). */
 export interface WithRequestId {
   /** From `X-Baseten-Request-Id`, else `x-request-id`. */
   readonly _request_id?: string | null;
+  /** Sent through the other protocol (`protocol` option): what did not carry over. */
+  readonly _conversion?: Conversion;
+  /** What the request cost at the loaded catalog's prices (`null` without usage); also added to `client.meter`. */
+  readonly _cost?: Cost | null;
 }
 
 export declare class Client {
@@ -91,8 +135,16 @@ export declare class Client {
   readonly chat: { readonly completions: Completions };
   /** Anthropic Messages (`POST {baseURL}/messages`), as @anthropic-ai/sdk's `client.messages`. */
   readonly messages: Messages;
+  /** The model catalog: `list()`, `retrieve(id)`, cached for `catalogTTL`. */
+  readonly models: Models;
+  /** Every request of this client that reported usage, totalled exactly at the loaded catalog's prices. */
+  readonly meter: Meter;
   /** A copy with some options changed (the key is kept unless given). */
   withOptions(options: ClientOptions): Client;
+  /** A dedicated deployment; throws `ValidationError` for an id or environment that cannot be a host or path part. */
+  deployment(modelId: string, options?: DeploymentOptions): Deployment;
+  /** An async request by id, on its model's host (`{ modelId }` is required). */
+  asyncRequest(requestId: string, options: AsyncRequestOptions): AsyncRequest;
 }
 export { Client as default };
 
@@ -126,6 +178,8 @@ export declare class Stream<T> implements AsyncIterable<T> {
   currentCompletion(): ChatCompletion;
   /** Messages: the message accumulated from the events delivered so far. */
   currentMessage(): Message;
+  /** Sent through the other protocol: what did not carry over (the stream's part so far). */
+  readonly conversion: Conversion | undefined;
 }
 
 /** Arguments of the `tool_calls.function.arguments.delta` event. */
@@ -172,8 +226,12 @@ export interface ChatCompletionStreamEvents {
   "tool_call.arguments.delta": (event: ToolArgumentsDeltaEvent) => void;
   "tool_calls.function.arguments.done": (event: ToolArgumentsDoneEvent) => void;
   functionToolCall: (call: ChatCompletionMessageToolCall["function"]) => void;
-  /** The latest running usage (Baseten sends it on every chunk). */
-  usage: (usage: CompletionUsage) => void;
+  /**
+   * The latest running usage (Baseten sends it on every chunk), and its cost at the catalog's prices
+   * (computed only for a listener that declares it, which also loads the catalog before the request;
+   * `null` when the model or a price is not in it).
+   */
+  usage: (usage: CompletionUsage, cost: Cost | null) => void;
   message: (message: ChatCompletionMessage) => void;
   chatCompletion: (completion: ChatCompletion) => void;
   finalContent: (content: string) => void;
@@ -195,11 +253,13 @@ export declare class ChatCompletionStream implements AsyncIterable<ChatCompletio
   abort(): void;
   done(): Promise<void>;
   currentChatCompletionSnapshot: ChatCompletion | undefined;
-  finalChatCompletion(): Promise<ChatCompletion>;
+  finalChatCompletion(): Promise<ChatCompletion & WithCost>;
   finalMessage(): Promise<ChatCompletionMessage>;
   finalContent(): Promise<string | null>;
   finalFunctionToolCall(): Promise<ChatCompletionMessageToolCall["function"] | undefined>;
   totalUsage(): Promise<CompletionUsage>;
+  /** Sent through the other protocol: what did not carry over (from `connect` on). */
+  readonly conversion: Conversion | undefined;
   /** The chunks, as they arrive (use either iteration or `on("chunk")`). */
   [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk>;
   toReadableStream(): ReadableStream<Uint8Array>;
@@ -239,8 +299,8 @@ export interface MessageStreamEvents {
   citation: (citation: TextCitation) => void;
   /** A block is complete. */
   contentBlock: (content: ContentBlock) => void;
-  /** The usage so far (at `message_start` and each `message_delta`). */
-  usage: (usage: Usage) => void;
+  /** The usage so far (at `message_start` and each `message_delta`), and its cost (as for Chat Completions). */
+  usage: (usage: Usage, cost: Cost | null) => void;
   /** An event of a type this client does not know, with its data text. */
   unknownEvent: (type: string, dataText: string) => void;
   message: (message: Message) => void;
@@ -261,9 +321,11 @@ export declare class MessageStream implements AsyncIterable<RawMessageStreamEven
   done(): Promise<void>;
   /** The message accumulated so far; `undefined` before the response arrived. */
   readonly currentMessage: Message | undefined;
-  finalMessage(): Promise<Message>;
+  finalMessage(): Promise<Message & WithCost>;
   /** The text blocks of the final message joined with " "; rejects if there is none. */
   finalText(): Promise<string>;
+  /** Sent through the other protocol: what did not carry over (from `connect` on). */
+  readonly conversion: Conversion | undefined;
   /** The events, as they arrive (use either iteration or `on("streamEvent")`). */
   [Symbol.asyncIterator](): AsyncIterator<RawMessageStreamEvent>;
   toReadableStream(): ReadableStream<Uint8Array>;
@@ -278,6 +340,20 @@ export declare class ModelwireError extends Error {}
 export declare class ValidationError extends ModelwireError {
   /** JSON path of the offending field, e.g. `messages[2].tool_call_id`. */
   readonly field: string;
+}
+
+/** Rejected before any network call: the model, as the loaded catalog describes it, cannot serve the request. */
+export declare class CapabilityError extends ModelwireError {
+  /** The model's id. */
+  readonly model: string;
+  /** The catalog's name for the first thing it lacks: `tools`, `json_mode`, `structured_outputs`, `vision`, `audio`, `reasoning`, `max_completion_tokens`. */
+  readonly feature: string;
+  /** Everything it lacks, in that order. */
+  readonly features: string[];
+  /** For `max_completion_tokens`: the output cap the request asks for. */
+  readonly requested: number | undefined;
+  /** For `max_completion_tokens`: the model's limit. */
+  readonly limit: number | undefined;
 }
 
 export declare class APIError extends ModelwireError {

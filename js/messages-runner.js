@@ -12,16 +12,19 @@ const DELTA_EVENTS = ["text", "thinking", "signature", "inputJson", "citation", 
 
 export class MessageStream extends Runner {
   #makeParser;
+  /** @type {((usage: unknown) => unknown) | undefined} the running cost of a usage object */
+  #cost;
   /** @type {Map<number, { type: string, text: string, thinking: string, citations: unknown[], input: Growing | null }>} */
   #blocks = new Map();
 
   /**
    * @param {(controller: AbortController, stepwise: boolean) => Promise<import("./pump.js").Pump>} start
-   * @param {{ makeParser: () => WasmPartialJson, signal?: AbortSignal | null }} options
+   * @param {{ makeParser: () => WasmPartialJson, signal?: AbortSignal | null, cost?: (usage: unknown) => unknown }} options
    */
   constructor(start, options) {
     super(start, options.signal);
     this.#makeParser = options.makeParser;
+    this.#cost = options.cost;
   }
 
   _rawEvent() {
@@ -108,7 +111,7 @@ export class MessageStream extends Runner {
         break;
       }
       case 9:
-        this._emit("usage", value);
+        this._emit("usage", value, this.#cost && this._listeners("usage").some((l) => l.length > 1) ? this.#cost(value) : undefined);
         break;
       case 11:
         this._emit("unknownEvent", value, extra);

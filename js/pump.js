@@ -24,6 +24,7 @@ import { BodyReader } from "./transport.js";
  * @property {() => string | undefined} takeChunks
  * @property {() => string | undefined} takeEvents
  * @property {() => void} free
+ * @property {() => string | undefined} [droppedJson]  conversion losses (a stream read through the other protocol)
  * @typedef {import("./transport.js").Attempt} Attempt
  */
 
@@ -49,16 +50,29 @@ export class Pump {
   #idleTimeout;
   #stepwise;
   #collect = { chunks: false, events: false };
+  /** @type {import("./convert-types.js").Conversion | null} */
+  #conversion;
+  /** The stream conversion's losses, kept when the wasm stream is freed. */
+  /** @type {string | undefined} */
+  #finalDropped;
+  /** @type {((finalJson: string) => unknown) | undefined} */
+  #onEnd;
+  /** What `mode.onEnd` returned at the end (the request's cost). */
+  /** @type {unknown} */
+  cost;
 
   /**
    * @param {() => WasmStream} make  a fresh wasm stream (also for a retry)
    * @param {(wasm: any) => string} snapshot  the accumulated result as JSON text
    * @param {Attempt} attempt
    * @param {number | undefined} idleTimeout
-   * @param {{ stepwise?: boolean, events?: boolean }} [mode]
+   * @param {{ stepwise?: boolean, events?: boolean, conversion?: import("./convert-types.js").Conversion | null, onEnd?: (finalJson: string) => unknown }} [mode]
+   *   `conversion`: the body is the other protocol's, converted in wasm (`droppedJson()`)
    */
   constructor(make, snapshot, attempt, idleTimeout, mode = {}) {
     this.#make = make;
+    this.#conversion = mode.conversion ?? null;
+    this.#onEnd = mode.onEnd;
     this.#snapshot = snapshot;
     this.#stepwise = !!mode.stepwise;
     this.#attempt = attempt;
@@ -88,6 +102,16 @@ export class Pump {
 
   get controller() {
     return this.#attempt.controller;
+  }
+
+  /**
+   * Sent through the other protocol: the request's losses and the stream's so far.
+   * @returns {import("./convert-types.js").Conversion | undefined}
+   */
+  get conversion() {
+    if (!this.#conversion) return undefined;
+    const text = this.#wasm ? this.#wasm.droppedJson?.() : this.#finalDropped;
+    return { ...this.#conversion, response: text ? JSON.parse(text) : [] };
   }
 
   /** The completion (or message) accumulated so far, as JSON text. */
@@ -263,6 +287,9 @@ export class Pump {
     this.#pendingChunks = wasm.takeChunks();
     this.#pendingEvents = wasm.takeEvents();
     this.#final = this.#snapshot(wasm);
+    this.#finalDropped = wasm.droppedJson?.();
+    // However it ended (done, failed, aborted): the meter counts the usage that arrived.
+    this.cost = this.#onEnd?.(this.#final);
     this.#wasm = null;
     wasm.free();
     this.#attempt.release();

@@ -25,6 +25,8 @@ export class Runner {
   #wake = null;
   #iterating = false;
   #ended = false;
+  /** @type {(() => void) | null} removes the listener on the caller's signal */
+  #unlisten = null;
   /** @type {any} */
   _final;
 
@@ -35,7 +37,13 @@ export class Runner {
   constructor(start, signal) {
     if (signal) {
       if (signal.aborted) this.#controller.abort(signal.reason);
-      else signal.addEventListener("abort", () => this.#controller.abort(signal.reason), { once: true });
+      else {
+        const onAbort = () => this.#controller.abort(signal.reason);
+        signal.addEventListener("abort", onAbort, { once: true });
+        // Dropped when the run ends: a long-lived signal shared by many
+        // requests must not keep every runner (nor pile up listeners).
+        this.#unlisten = () => signal.removeEventListener("abort", onAbort);
+      }
     }
     this.#done = this.#run(start);
     // Failures surface through the promises and the `error` event.
@@ -48,6 +56,11 @@ export class Runner {
 
   abort() {
     this.#controller.abort();
+  }
+
+  /** Sent through the other protocol (`protocol` option): what did not carry over. */
+  get conversion() {
+    return this.#pump?.conversion;
   }
 
   /** The accumulated result so far (parsed on each call). */
@@ -194,6 +207,9 @@ export class Runner {
         if (!more) break;
       }
       const final = JSON.parse(pump.snapshotJson());
+      const conversion = pump.conversion;
+      if (conversion) Object.defineProperty(final, "_conversion", { value: conversion, enumerable: false });
+      if (pump.cost !== undefined) Object.defineProperty(final, "_cost", { value: pump.cost, enumerable: false });
       this._final = final;
       this._finish(final);
     } catch (err) {
@@ -204,6 +220,7 @@ export class Runner {
       throw err;
     } finally {
       this.#ended = true;
+      this.#unlisten?.();
       this._cleanup();
       this.#wake?.();
       this._emit("end");

@@ -38,6 +38,11 @@ export class Stream {
     return JSON.parse(this.#pump.snapshotJson());
   }
 
+  /** Sent through the other protocol (`protocol` option): what did not carry over. */
+  get conversion() {
+    return this.#pump.conversion;
+  }
+
   async *[Symbol.asyncIterator]() {
     if (this.#used) throw new Error("Cannot iterate over a consumed stream; use `.tee()` or iterate once.");
     this.#used = true;

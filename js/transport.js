@@ -23,12 +23,33 @@ import { APIConnectionError, APITimeoutError, APIUserAbortError, responseError }
  * @property {typeof fetch | undefined} fetch
  * @property {string} url
  * @property {Record<string, string>} headers
- * @property {string} body
+ * @property {BodyInit | null | undefined} body
+ * @property {string} [method]  default `POST`
  * @property {number} maxRetries
  * @property {number} timeout
  * @property {AbortSignal | null | undefined} signal
  * @property {boolean} stream  the body is read by the caller (timeout ends at the headers)
  */
+
+/**
+ * Request headers: `base`, then each layer in order, names lower-cased; a
+ * null or undefined value removes the header.
+ * @param {Record<string, string>} base
+ * @param {...(Record<string, string | null> | undefined)} layers
+ */
+export function mergeHeaders(base, ...layers) {
+  /** @type {Record<string, string>} */
+  const out = { ...base };
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const [name, value] of Object.entries(layer)) {
+      const key = name.toLowerCase();
+      if (value === null || value === undefined) delete out[key];
+      else out[key] = String(value);
+    }
+  }
+  return out;
+}
 
 /** @param {Headers} headers */
 export function flatten(headers) {
@@ -147,7 +168,7 @@ async function once(x, request) {
   try {
     const fetchFn = x.fetch ?? globalThis.fetch;
     const response = await fetchFn(x.url, {
-      method: "POST",
+      method: x.method ?? "POST",
       headers: x.headers,
       body: x.body,
       signal: attempt.signal,

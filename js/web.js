@@ -12,3 +12,12 @@ export default Client;
 
 import { makeProxy } from "./proxy.js";
 export const proxy = makeProxy(wasm);
+
+import { makeWebhooks } from "./webhook.js";
+export const { verifyWebhook, signWebhook } = makeWebhooks(wasm);
+
+import { makeConvert } from "./convert.js";
+export const convert = makeConvert(wasm);
+
+import { makeCost } from "./models.js";
+export const cost = makeCost(wasm.modelCost);

@@ -24,6 +24,8 @@ export async function serve({ port = 0, upstream } = {}) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     if (upstream && path.startsWith("/v1/")) return forward(req, res, upstream);
+    // Dedicated deployments, as the emulator serves them (deploymentBaseURL "{origin}/model/{model_id}").
+    if (upstream && path.startsWith("/model/")) return forward(req, res, upstream);
     // /js/ and /pkg/ are the package; everything else is the page in www/.
     const inPackage = path.startsWith("/js/") || path.startsWith("/pkg/");
     const file = inPackage ? path : join("www", path === "/" ? "index.html" : path);

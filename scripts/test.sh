@@ -28,7 +28,7 @@ step "wasm-bindgen-test in Node" wasm_test --node
 step "wasm-bindgen-test in Chromium" wasm_test_chromium
 step "tsc --strict (typings, entries, examples)" tsc -p tsconfig.json
 step "package in Node" node --test tests/js/
-step "clients against the emulator (Node)" node --test tests/client/ tests/messages/ tests/examples/
+step "clients against the emulator (Node)" node --test tests/client/ tests/messages/ tests/examples/ tests/drills/ tests/deploy/ tests/convert/ tests/catalog/
 step "edge worker in workerd, proxy()" node --test tests/worker/
 step "package in Deno" node --test tests/deno/
 step "page in Chromium (Playwright)" node --test tests/browser/

@@ -9,6 +9,7 @@
 
 use super::error::stream_error;
 use crate::chat::{ChatAccumulator, ChatSink, ChatStreamError, Flow};
+use crate::convert::{MessagesToChatStream, Via};
 use crate::json::write_str;
 use crate::sse::{self, EventRef, Sink};
 use wasm_bindgen::prelude::*;
@@ -59,6 +60,9 @@ pub struct ChatStream {
     stepper: Option<super::step::Stepper>,
     /// The key, scrubbed from errors (set by `ClientCore.chatStream`).
     pub(super) secret: Option<String>,
+    /// `Some` when the body is a Messages stream, converted event by event
+    /// (`ClientCore.chatStreamFromMessages`, see `convert.rs`).
+    pub(super) via: Option<Via<MessagesToChatStream>>,
 }
 
 /// SSE events into the accumulator, holding the first stream error.
@@ -230,6 +234,7 @@ impl ChatStream {
             sse,
             stepper: None,
             secret: None,
+            via: None,
             feed: Feed {
                 chat: ChatAccumulator::new(),
                 error: None,
@@ -269,13 +274,20 @@ impl ChatStream {
     /// `takeEvents()`.
     pub fn push(&mut self, chunk: &[u8]) -> Result<bool, JsValue> {
         if let Some(stepper) = &mut self.stepper {
-            self.sse.feed(chunk, stepper)?;
+            match &mut self.via {
+                Some(via) => self.sse.feed(chunk, &mut via.sink(stepper))?,
+                None => self.sse.feed(chunk, stepper)?,
+            }
+            self.via_error()?;
             return Ok(false);
         }
-        self.sse.feed(chunk, &mut self.feed)?;
+        match &mut self.via {
+            Some(via) => self.sse.feed(chunk, &mut via.sink(&mut self.feed))?,
+            None => self.sse.feed(chunk, &mut self.feed)?,
+        }
         match self.take_error() {
             Some(err) => Err(self.js_error(err)),
-            None => Ok(self.feed.chat.is_done()),
+            None => self.via_error().map(|()| self.feed.chat.is_done()),
         }
     }
 
@@ -290,7 +302,32 @@ impl ChatStream {
         // whole (`data: [DONE]\n` alone is a common ending); when it does
         // not parse, it was cut off and is not an error of its own.
         let mut cut = end.cut;
-        if let Some(event) = end.unterminated.filter(|_| !self.feed.chat.is_done()) {
+        if let Some(via) = &mut self.via {
+            // The converter's closing events are applied now, not queued,
+            // so that how the stream ended is known here.
+            let mut events = Vec::new();
+            cut = via.finish(end, &mut events);
+            for event in events {
+                if self.feed.error.is_some() || self.feed.chat.is_done() {
+                    break;
+                }
+                let Some(stepper) = &mut self.stepper else {
+                    self.feed.apply(event.event.as_deref(), &event.data);
+                    continue;
+                };
+                // Step mode: the chunk goes to the next `next()`.
+                self.feed.chunks = Some(String::from("["));
+                self.feed.apply(event.event.as_deref(), &event.data);
+                if let Some(array) = take_array(&mut self.feed.chunks) {
+                    stepper.push_ready(array[1..array.len() - 1].to_owned());
+                }
+                self.feed.chunks = None;
+            }
+            match self.take_error() {
+                None | Some(ChatStreamError::InvalidChunk { .. }) => {}
+                Some(err) => return Err(self.js_error(err)),
+            }
+        } else if let Some(event) = end.unterminated.filter(|_| !self.feed.chat.is_done()) {
             cut = !self.feed.apply(event.event.as_deref(), &event.data);
             match self.take_error() {
                 None | Some(ChatStreamError::InvalidChunk { .. }) => {}

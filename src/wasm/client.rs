@@ -19,6 +19,8 @@ export interface PreparedRequest {
   /** Header names in lower case. */
   headers: Record<string, string>;
   stream: boolean;
+  /** What the body asks of the model (for capability checks); absent for `prepareGet`. */
+  summary?: RequestSummary;
 }
 
 /** What `ClientCore.responseError` found in a failed response. */
@@ -93,6 +95,20 @@ impl ClientCore {
         prepared_object(self.config.prepare_messages(body)?)
     }
 
+    /// A `GET` of `path` under the base URL (`/models`): its URL and the
+    /// `authorization` and `accept` headers.
+    #[wasm_bindgen(js_name = prepareGet, unchecked_return_type = "PreparedRequest")]
+    pub fn prepare_get(&self, path: &str) -> Result<JsValue, JsValue> {
+        let mut headers = self.config.headers(false);
+        headers.retain(|(name, _)| *name != "content-type");
+        prepared_object(crate::client::PreparedRequest {
+            url: self.config.url(path),
+            headers,
+            stream: false,
+            summary: Default::default(),
+        })
+    }
+
     /// Describes a failed response (`headers` flattened name, value, …),
     /// with the key scrubbed.
     #[wasm_bindgen(js_name = responseError, unchecked_return_type = "ApiErrorFields")]
@@ -145,6 +161,13 @@ fn prepared_object(request: crate::client::PreparedRequest) -> Result<JsValue, J
     Reflect::set(&out, &"url".into(), &request.url.into())?;
     Reflect::set(&out, &"headers".into(), &headers)?;
     Reflect::set(&out, &"stream".into(), &request.stream.into())?;
+    if !request.summary.model.is_empty() {
+        Reflect::set(
+            &out,
+            &"summary".into(),
+            &super::catalog::summary_object(&request.summary),
+        )?;
+    }
     Ok(out)
 }
 

@@ -143,3 +143,94 @@ fn api_error_fields(js: JsValue, err: &ApiError) -> JsValue {
     set(&js, "error", body);
     js
 }
+
+impl From<crate::deploy::DeployError> for JsValue {
+    /// A `ValidationError` whose `field` is the option's name in Baseten's
+    /// docs (`model_id`, `environment`, `priority`, …).
+    fn from(err: crate::deploy::DeployError) -> JsValue {
+        let js = named("ValidationError", &err.to_string());
+        set(&js, "field", err.field);
+        js.into()
+    }
+}
+
+impl From<crate::webhook::WebhookError> for JsValue {
+    /// A `WebhookVerificationError` with a `code` to switch on; the secret
+    /// is never part of it.
+    fn from(err: crate::webhook::WebhookError) -> JsValue {
+        use crate::webhook::WebhookError;
+        let js = named("WebhookVerificationError", &err.to_string());
+        let code = match err {
+            WebhookError::EmptySecret => "empty_secret",
+            WebhookError::MissingSignature => "missing_signature",
+            WebhookError::Malformed(_) => "malformed_signature",
+            WebhookError::Mismatch => "mismatch",
+        };
+        set(&js, "code", code);
+        js.into()
+    }
+}
+
+/// A `CapabilityError`: the model named, `feature` (the catalog's name for
+/// the first thing it lacks), `features` (all of them), and for the output
+/// cap `requested` and `limit`. The message lists every problem.
+pub(super) fn capability_error(errors: &[crate::catalog::CapabilityError]) -> JsValue {
+    use crate::catalog::Missing;
+    let mut message = String::new();
+    let features = js_sys::Array::new();
+    for (i, err) in errors.iter().enumerate() {
+        if i > 0 {
+            message.push_str("; ");
+        }
+        message.push_str(&err.to_string());
+        features.push(&JsValue::from_str(err.missing.feature()));
+    }
+    let js = named("CapabilityError", &message);
+    if let Some(first) = errors.first() {
+        set(&js, "model", first.model.as_str());
+        set(&js, "feature", first.missing.feature());
+    }
+    set(&js, "features", features);
+    for err in errors {
+        if let Missing::MaxOutputTokens { requested, limit } = err.missing {
+            set(&js, "requested", requested as f64);
+            set(&js, "limit", limit as f64);
+        }
+    }
+    js.into()
+}
+
+impl From<crate::catalog::CatalogError> for JsValue {
+    /// A `ModelwireError`: the catalog payload cannot be read.
+    fn from(err: crate::catalog::CatalogError) -> JsValue {
+        named("ModelwireError", &err.to_string()).into()
+    }
+}
+
+impl From<crate::catalog::UsageError> for JsValue {
+    /// A `ValidationError` whose `field` is the usage key (`usage.prompt_tokens`).
+    fn from(err: crate::catalog::UsageError) -> JsValue {
+        let js = named("ValidationError", &err.to_string());
+        let mut field = String::from("usage");
+        if !err.field.is_empty() {
+            field.push('.');
+            field.push_str(&err.field);
+        }
+        set(&js, "field", field.as_str());
+        js.into()
+    }
+}
+
+impl From<crate::convert::ConvertError> for JsValue {
+    /// A `ConversionError` with a `code`: `invalid_json` or `not_an_object`.
+    fn from(err: crate::convert::ConvertError) -> JsValue {
+        use crate::convert::ConvertError;
+        let js = named("ConversionError", &err.to_string());
+        let code = match err {
+            ConvertError::InvalidJson { .. } => "invalid_json",
+            _ => "not_an_object",
+        };
+        set(&js, "code", code);
+        js.into()
+    }
+}

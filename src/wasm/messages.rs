@@ -6,6 +6,7 @@
 
 use super::chat::{ChatStreamOptions, Tuples};
 use super::error::messages_stream_error;
+use crate::convert::{ChatToMessagesStream, Via};
 use crate::json::write_str;
 use crate::messages::{Flow, MessagesAccumulator, MessagesSink, MessagesStreamError};
 use crate::sse::{self, EventRef, Sink};
@@ -32,6 +33,9 @@ pub struct MessagesStream {
     /// `Some` in step-by-step mode (see `step.rs`).
     stepper: Option<super::step::Stepper>,
     pub(super) secret: Option<String>,
+    /// `Some` when the body is a Chat Completions stream, converted event
+    /// by event (`ClientCore.messagesStreamFromChat`, see `convert.rs`).
+    pub(super) via: Option<Via<ChatToMessagesStream>>,
 }
 
 struct Feed {
@@ -197,6 +201,7 @@ impl MessagesStream {
             sse,
             stepper: None,
             secret,
+            via: None,
             feed: Feed {
                 messages: MessagesAccumulator::new(),
                 error: None,
@@ -234,13 +239,20 @@ impl MessagesStream {
     /// event; what arrived before stays available.
     pub fn push(&mut self, chunk: &[u8]) -> Result<bool, JsValue> {
         if let Some(stepper) = &mut self.stepper {
-            self.sse.feed(chunk, stepper)?;
+            match &mut self.via {
+                Some(via) => self.sse.feed(chunk, &mut via.sink(stepper))?,
+                None => self.sse.feed(chunk, stepper)?,
+            }
+            self.via_error()?;
             return Ok(false);
         }
-        self.sse.feed(chunk, &mut self.feed)?;
+        match &mut self.via {
+            Some(via) => self.sse.feed(chunk, &mut via.sink(&mut self.feed))?,
+            None => self.sse.feed(chunk, &mut self.feed)?,
+        }
         match self.feed.error.take() {
             Some(err) => Err(self.js_error(err)),
-            None => Ok(self.feed.messages.is_done()),
+            None => self.via_error().map(|()| self.feed.messages.is_done()),
         }
     }
 
@@ -251,7 +263,32 @@ impl MessagesStream {
     pub fn finish(&mut self) -> Result<String, JsValue> {
         let end = self.sse.finish()?;
         let mut cut = end.cut;
-        if let Some(event) = end.unterminated.filter(|_| !self.feed.messages.is_done()) {
+        if let Some(via) = &mut self.via {
+            // The converter's closing events are applied now, not queued,
+            // so that how the stream ended is known here.
+            let mut events = Vec::new();
+            cut = via.finish(end, &mut events);
+            for event in events {
+                if self.feed.error.is_some() || self.feed.messages.is_done() {
+                    break;
+                }
+                let Some(stepper) = &mut self.stepper else {
+                    self.feed.apply(event.event.as_deref(), &event.data);
+                    continue;
+                };
+                // Step mode: the event goes to the next `next()`.
+                self.feed.chunks = Some(String::from("["));
+                self.feed.apply(event.event.as_deref(), &event.data);
+                if let Some(array) = super::chat::take_array(&mut self.feed.chunks) {
+                    stepper.push_ready(array[1..array.len() - 1].to_owned());
+                }
+                self.feed.chunks = None;
+            }
+            match self.feed.error.take() {
+                None | Some(MessagesStreamError::InvalidEvent { .. }) => {}
+                Some(err) => return Err(self.js_error(err)),
+            }
+        } else if let Some(event) = end.unterminated.filter(|_| !self.feed.messages.is_done()) {
             let stepping = self.stepper.is_some();
             if stepping {
                 self.feed.chunks = Some(String::from("["));
