@@ -1,7 +1,8 @@
 // Serves the playground (www/) and the built package (js/, pkg/) on 127.0.0.1.
 // With an upstream (the emulator, llama-server), it also forwards /v1/* there,
 // so the page can fetch real streams without CORS. Prints its URL first.
-import { createServer } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,35 +50,40 @@ export async function serve({ port = 0, upstream } = {}) {
 }
 
 /**
- * Streams the request to the upstream and the answer back, unbuffered. When
- * the browser goes away mid-stream, the upstream request is cancelled too.
+ * Streams the request to the upstream and the answer back, unbuffered, byte for byte. When
+ * the browser goes away mid-stream, the upstream request is cancelled too; when the upstream
+ * drops mid-body, the browser's connection is dropped after every byte received has been
+ * passed on. (node:http rather than fetch: a fetch body that errors discards the chunks
+ * still queued in it, so a drop would lose events the upstream did send.)
  * @param {import("node:http").IncomingMessage} req
  * @param {import("node:http").ServerResponse} res
  * @param {string} upstream
  */
-async function forward(req, res, upstream) {
-  const chunks = [];
-  for await (const chunk of req) chunks.push(chunk);
+function forward(req, res, upstream) {
+  const target = new URL(req.url ?? "/", upstream);
   const headers = { ...req.headers };
   delete headers.host;
-  const abort = new AbortController();
-  res.on("close", () => abort.abort());
-  try {
-    const answer = await fetch(new URL(req.url ?? "/", upstream), {
-      method: req.method,
-      headers: /** @type {Record<string, string>} */ (headers),
-      body: chunks.length ? Buffer.concat(chunks) : undefined,
-      signal: abort.signal,
+  const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+  const request = send(target, { method: req.method, headers });
+  res.on("close", () => {
+    if (!res.writableFinished) request.destroy();
+  });
+  request.on("response", (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.on("data", (chunk) => res.write(chunk));
+    answer.on("end", () => res.end());
+    answer.on("error", () => {}); // reported through `close` below
+    answer.on("close", () => {
+      if (!answer.complete && !res.writableEnded) res.socket ? res.socket.end() : res.destroy();
     });
-    res.writeHead(answer.status, Object.fromEntries(answer.headers));
-    if (answer.body) for await (const chunk of answer.body) res.write(chunk);
-    res.end();
-  } catch (err) {
-    if (abort.signal.aborted) return;
-    if (res.headersSent) return void res.destroy();
+  });
+  request.on("error", (err) => {
+    if (res.writableEnded || res.destroyed) return;
+    if (res.headersSent) return void (res.socket ? res.socket.end() : res.destroy());
     res.writeHead(502, { "content-type": "application/json" });
     res.end(JSON.stringify({ error: `upstream ${upstream} unreachable: ${err}` }));
-  }
+  });
+  req.pipe(request);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
