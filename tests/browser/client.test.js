@@ -7,10 +7,8 @@
 // create-stream and runner, and a stall ended by the idle timeout.
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
-import { chromium } from "playwright-core";
+import { launchChromium, openTestPage } from "./harness.js";
 import { serve } from "../../scripts/serve.js";
 import { startEmulator } from "../../emulator/index.js";
 
@@ -19,7 +17,7 @@ const BUDGET_KEY = "mw-browser-budget-key-0b9e8d7c6a5f4e3d2c";
 const LIMITED_KEY = "mw-browser-limited-key-5c4b3a2918f7e6d5c4";
 const BAD_KEY = "mw-browser-invalid-key-9a8b7c6d5e4f3a2b1c";
 const MODEL = "zai-org/GLM-5";
-const PAGE_DIR = fileURLToPath(new URL("./client/", import.meta.url));
+const PAGE_DIR = new URL("./client/", import.meta.url);
 const fingerprint = (/** @type {string} */ key) => "key_" + createHash("sha256").update(key).digest("hex").slice(0, 12);
 
 /** @type {import("playwright-core").Browser} */
@@ -31,34 +29,13 @@ let server;
 /** @type {Awaited<ReturnType<typeof startEmulator>>} */
 let emu;
 /** @type {string[]} */
-const pageErrors = [];
+let pageErrors = [];
 
 before(async () => {
   emu = await startEmulator({ keys: { [KEY]: "valid", [BUDGET_KEY]: "out-of-budget", [LIMITED_KEY]: "rate-limited", [BAD_KEY]: "invalid" } });
   server = await serve({ upstream: emu.url });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run",
-    ],
-  });
-  page = await browser.newPage();
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  // serve.js serves www/, js/ and pkg/ only: the test page comes from this directory, on the
-  // same origin, so that /js/web.js and the /v1 proxy are the real ones.
-  await page.route((url) => url.pathname.startsWith("/__client-test/"), async (route) => {
-    const name = new URL(route.request().url()).pathname.slice("/__client-test/".length) || "index.html";
-    if (!/^[\w.-]+$/.test(name)) return route.fulfill({ status: 404, body: "not found" });
-    const type = name.endsWith(".html") ? "text/html; charset=utf-8" : "text/javascript; charset=utf-8";
-    try {
-      await route.fulfill({ status: 200, contentType: type, body: await readFile(PAGE_DIR + name) });
-    } catch {
-      await route.fulfill({ status: 404, body: "not found" });
-    }
-  });
-  await page.goto(new URL("/__client-test/index.html", server.url).href);
-  await page.waitForFunction(() => document.getElementById("status")?.textContent === "ready", null, { timeout: 20_000 });
+  browser = await launchChromium();
+  ({ page, pageErrors } = await openTestPage(browser, server.url, PAGE_DIR, "__client-test"));
 });
 
 after(async () => {

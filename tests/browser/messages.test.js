@@ -12,17 +12,14 @@
 // by Anthropic's rules), so the page's results are checked against bytes modelwire never saw.
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium, openTestPage } from "./harness.js";
 import { serve } from "../../scripts/serve.js";
 import {
   emulator, params, rawMessages, sseBlocks, accumulate, stable, textOf, assertPrefixMessage, isJsonPrefix,
   messageRequests, fingerprint, KEY, BUDGET_KEY, LIMITED_KEY, BAD_KEY, WEATHER_TOOL, REASONING_MODEL,
 } from "../messages/helpers.js";
 
-const PAGE_DIR = fileURLToPath(new URL("./messages/", import.meta.url));
-const PAGE_PREFIX = "/__messages-test/";
+const PAGE_DIR = new URL("./messages/", import.meta.url);
 
 /** @type {import("playwright-core").Browser} */
 let browser;
@@ -33,34 +30,13 @@ let server;
 /** @type {Awaited<ReturnType<typeof emulator>>} */
 let emu;
 /** @type {string[]} */
-const pageErrors = [];
+let pageErrors = [];
 
 before(async () => {
   emu = await emulator();
   server = await serve({ upstream: emu.url });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run",
-    ],
-  });
-  page = await browser.newPage();
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  // serve.js serves www/, js/ and pkg/ only: the test page comes from this directory, on the
-  // same origin, so that /js/web.js and the /v1 proxy are the real ones.
-  await page.route((url) => url.pathname.startsWith(PAGE_PREFIX), async (route) => {
-    const name = new URL(route.request().url()).pathname.slice(PAGE_PREFIX.length) || "index.html";
-    if (!/^[\w.-]+$/.test(name)) return route.fulfill({ status: 404, body: "not found" });
-    const type = name.endsWith(".html") ? "text/html; charset=utf-8" : "text/javascript; charset=utf-8";
-    try {
-      await route.fulfill({ status: 200, contentType: type, body: await readFile(PAGE_DIR + name) });
-    } catch {
-      await route.fulfill({ status: 404, body: "not found" });
-    }
-  });
-  await page.goto(new URL(`${PAGE_PREFIX}index.html`, server.url).href);
-  await page.waitForFunction(() => document.getElementById("status")?.textContent === "ready", null, { timeout: 20_000 });
+  browser = await launchChromium();
+  ({ page, pageErrors } = await openTestPage(browser, server.url, PAGE_DIR, "__messages-test"));
 });
 
 after(async () => {
