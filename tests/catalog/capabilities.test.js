@@ -6,6 +6,7 @@ import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { CapabilityError, ModelwireError, NotFoundError, ValidationError } from "modelwire";
 import { GLM, KIMI, PLAIN, V31, client, countingFetch, emulator, seen } from "./helpers.js";
+import { CASES, user } from "./cases.js";
 
 /** @type {Awaited<ReturnType<typeof emulator>>} */
 let emu;
@@ -20,47 +21,7 @@ beforeEach(() => {
 
 const CHAT = "/v1/chat/completions";
 const MESSAGES = "/v1/messages";
-const user = (/** @type {unknown} */ content) => [{ role: "user", content }];
-const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
-/** The cases of the issue: [name, model, feature, chat params, messages params]. */
-const CASES = [
-  [
-    "tools on a model without tools",
-    PLAIN,
-    "tools",
-    { tools: [{ type: "function", function: { name: "get_weather", parameters: { type: "object", properties: {} } } }] },
-    { tools: [{ name: "get_weather", input_schema: { type: "object", properties: {} } }] },
-  ],
-  [
-    "a JSON schema on a model without structured_outputs",
-    V31,
-    "structured_outputs",
-    { response_format: { type: "json_schema", json_schema: { name: "answer", schema: { type: "object" } } } },
-    { output_format: { type: "json_schema", schema: { type: "object" } } },
-  ],
-  [
-    "an image part on a model without vision",
-    GLM,
-    "vision",
-    { messages: user([{ type: "text", text: "What is this?" }, { type: "image_url", image_url: { url: `data:image/png;base64,${PNG}` } }]) },
-    { messages: user([{ type: "image", source: { type: "base64", media_type: "image/png", data: PNG } }, { type: "text", text: "What is this?" }]) },
-  ],
-  [
-    "reasoning options on a model without reasoning",
-    GLM,
-    "reasoning",
-    { reasoning_effort: "high" },
-    { thinking: { type: "enabled", budget_tokens: 1024 }, max_tokens: 2048 },
-  ],
-  [
-    "max_tokens over the model's max output",
-    GLM,
-    "max_completion_tokens",
-    { max_tokens: 300000 },
-    { max_tokens: 300000 },
-  ],
-];
 
 /** @param {string} model @param {any} extra */
 const chatBody = (model, extra) => ({ model, messages: user("Hello"), ...extra });

@@ -6,10 +6,9 @@
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { APIUserAbortError, ValidationError, cost } from "modelwire";
-import { GLM, KIMI, NEMOTRON, ODD, PLAIN, V31, client, countingFetch, emulator, expected, usdText } from "./helpers.js";
+import { GLM, KIMI, NEMOTRON, PLAIN, V31, client, countingFetch, emulator, expected, usdText } from "./helpers.js";
+import { CORPUS, OSS, V4 } from "./cases.js";
 
-const V4 = "deepseek-ai/DeepSeek-V4-Pro";
-const OSS = "openai/gpt-oss-120b";
 
 /** @type {Awaited<ReturnType<typeof emulator>>} */
 let emu;
@@ -42,33 +41,6 @@ function tokensOf(u) {
 /** The exact cost of a usage at a model's prices, computed here. @param {string} id @param {any} usage */
 const independent = (id, usage) => expected(models.get(id).pricing, tokensOf(usage));
 
-// [model, usage, usd, input usd, cached usd, output usd], worked out by hand.
-const CORPUS = [
-  // 200 × 0.00000095 + 800 × 0.0000002 + 200 × 0.00000315
-  [GLM, { prompt_tokens: 1000, completion_tokens: 200, prompt_tokens_details: { cached_tokens: 800 } }, "0.00098", "0.00019", "0.00016", "0.00063"],
-  // reasoning inside completion_tokens: 176 × 0.00000174 + 1024 × 0.000000145 + 500 × 0.00000348
-  [
-    V4,
-    { prompt_tokens: 1200, completion_tokens: 500, total_tokens: 1700, prompt_tokens_details: { cached_tokens: 1024 }, completion_tokens_details: { reasoning_tokens: 300 } },
-    "0.00219472",
-    "0.00030624",
-    "0.00014848",
-    "0.00174",
-  ],
-  // reasoning_tokens > completion_tokens cannot be included in it: 25 output tokens
-  [OSS, { prompt_tokens: 10, completion_tokens: 5, completion_tokens_details: { reasoning_tokens: 20 } }, "0.0000135", "0.000001", "0", "0.0000125"],
-  // Messages: (300 + 50 cache writes) × 0.0000006 + 700 × 0.0000001 + 100 × 0.000003
-  [KIMI, { input_tokens: 300, output_tokens: 100, cache_read_input_tokens: 700, cache_creation_input_tokens: 50 }, "0.00058", "0.00021", "0.00007", "0.0003"],
-  [GLM, { input_tokens: 4, output_tokens: 43 }, "0.00013925", "0.0000038", "0", "0.00013545"],
-  // no cached tokens: the unknown cache-read price does not matter
-  [PLAIN, { prompt_tokens: 100, completion_tokens: 10 }, "0.000012", "0.00001", "0", "0.000002"],
-  // 1.5e-7 on the wire: 3 × 0.00000015 + 7 × 0.0000006
-  [ODD, { prompt_tokens: 3, completion_tokens: 7 }, "0.00000465", "0.00000045", "0", "0.0000042"],
-  // null counts are 0
-  [GLM, { prompt_tokens: 5, completion_tokens: null, prompt_tokens_details: null }, "0.00000475", "0.00000475", "0", "0"],
-  [V4, { prompt_tokens: 1_000_000, completion_tokens: 1_000_000 }, "5.22", "1.74", "0", "3.48"],
-  [V31, { prompt_tokens: 0, completion_tokens: 0 }, "0", "0", "0", "0"],
-];
 
 test("cost(model, usage) on the corpus equals the hand-computed values, for both protocols", () => {
   for (const [id, usage, usd, input, cached, output] of CORPUS) {
