@@ -31,6 +31,8 @@ step "package in Node" node --test tests/js/
 step "clients against the emulator (Node)" node --test tests/client/ tests/messages/ tests/examples/ tests/drills/ tests/deploy/ tests/convert/ tests/catalog/
 step "edge worker in workerd, proxy()" node --test tests/worker/
 step "package in Deno" node --test tests/deno/
+step "package in Bun" node --test tests/bun/
+step "bundlers (Vite, esbuild) in Chromium" node --test tests/bundlers/
 step "page in Chromium (Playwright)" node --test tests/browser/
 step "emulator with the official SDKs" node --test tests/emulator/
 
