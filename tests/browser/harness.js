@@ -23,9 +23,12 @@ export function launchChromium() {
  * @param {string} origin the serve.js URL
  * @param {URL} dir the page's directory (a file: URL ending in /)
  * @param {string} prefix the path segment the page is served under
+ * @param {{ setup?: (page: import("playwright-core").Page) => Promise<void> }} [options]
+ *   `setup`: listeners and routes of the suite's own, installed before the page loads
  */
-export async function openTestPage(browser, origin, dir, prefix) {
+export async function openTestPage(browser, origin, dir, prefix, { setup } = {}) {
   const page = await browser.newPage();
+  if (setup) await setup(page);
   /** @type {string[]} */
   const pageErrors = [];
   page.on("pageerror", (err) => pageErrors.push(err.message));
