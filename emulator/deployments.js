@@ -11,7 +11,7 @@ import { isLoopbackUrl } from './async.js';
 
 export const ASYNC_PAYLOAD_LIMIT = 256 * 1024;
 
-const TARGET = /^(?:\/model\/([^/]+))?(?:\/environments\/([^/]+)|\/(production|development)|\/deployment\/([^/]+))?(\/predict|\/async_predict|\/async_queue_status|\/sync(?:\/.*)?)$/;
+const TARGET = /^(?:\/model\/([^/]+))?(?:\/environments\/([^/]+)|\/(production|development)|\/deployment\/([^/]+))?(\/predict|\/async_predict|\/async_queue_status|\/wake|\/sync(?:\/.*)?)$/;
 const ASYNC_REQUEST = /^(?:\/model\/([^/]+))?\/async_request\/([^/]+)$/;
 
 /**
@@ -75,6 +75,14 @@ export async function handleDeployment(ctx) {
   if (t.action === '/async_predict') {
     if (method !== 'POST') throw generic(405, 'Method Not Allowed');
     return asyncPredict(ctx, t);
+  }
+  if (t.action === '/wake') {
+    // Baseten answers "Wake request accepted" (202) and wakes a scaled-to-zero deployment in
+    // the background; the emulator's deployments are always up, so there is nothing to wake.
+    if (method !== 'POST') throw generic(405, 'Method Not Allowed');
+    ctx.head(202, {});
+    ctx.res.end();
+    return;
   }
   if (t.action === '/async_queue_status') {
     return ctx.reply(200, ctx.state.asyncQueue.queueStatus(t.modelId, t.deploymentId));

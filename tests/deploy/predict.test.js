@@ -157,3 +157,20 @@ test("timeout: APITimeoutError after the per-attempt timeout", async () => {
   const err = await rejection(client(emu, { maxRetries: 0 }).deployment(MODEL).predict({ prompt: "x" }, { timeout: 30, headers: { "x-emulator-fault": "stall:1000;at=0" } }));
   assert.equal(err?.name, "APITimeoutError", err?.message);
 });
+
+test("wake: POST {target}/wake for every deployment form, 202 with no body resolves to null", async () => {
+  const c = client(emu);
+  const forms = [
+    [{}, "/environments/production"],
+    [{ environment: "staging" }, "/environments/staging"],
+    [{ development: true }, "/development"],
+    [{ deploymentId: "q4x9k2m" }, "/deployment/q4x9k2m"],
+  ];
+  for (const [options, path] of forms) {
+    assert.equal(await c.deployment(MODEL, /** @type {any} */ (options)).wake(), null, JSON.stringify(options));
+  }
+  assert.deepEqual(
+    emu.log().map((e) => `${e.method} ${e.path} ${e.status}`),
+    forms.map(([, path]) => `POST /model/${MODEL}${path}/wake 202`),
+  );
+});

@@ -167,3 +167,12 @@ test('webhook: POSTed to a loopback server, signed v1=HMAC-SHA256 once per secre
     await new Promise((r) => hook.close(() => r(undefined)));
   }
 });
+
+test('wake: POST on every path form → 202 with an empty body; GET → 405', async () => {
+  for (const path of ['/model/m1/environments/production/wake', '/model/m1/production/wake', '/model/m1/development/wake', '/model/m1/deployment/w2x9q/wake', '/wake']) {
+    const r = await call(`${emu.url}${path}`, undefined, H, 'POST');
+    assert.equal(r.status, 202, path);
+    assert.equal(r.text, '', path);
+  }
+  assert.equal((await get('/model/m1/production/wake')).status, 405);
+});
