@@ -26,7 +26,7 @@ step "clippy (wasm32)" cargo clippy --all-targets --target wasm32-unknown-unknow
 step "cargo test (host: unit, conformance, properties, doc)" cargo test
 step "wasm-bindgen-test in Node" wasm_test --node
 step "wasm-bindgen-test in Chromium" wasm_test_chromium
-step "tsc --strict (typings, entries, examples)" tsc -p tsconfig.json
+step "tsc --strict (typings, entries, playground, examples)" tsc -p tsconfig.json
 step "package in Node" node --test tests/js/
 step "clients against the emulator (Node)" node --test tests/client/ tests/messages/ tests/examples/ tests/drills/ tests/deploy/ tests/convert/ tests/catalog/
 step "edge worker in workerd, proxy()" node --test tests/worker/
