@@ -37,5 +37,7 @@ $("use-schema").addEventListener("change", () => {
 $("send-tools").addEventListener("click", sendToolResults);
 $("copy-curl").addEventListener("click", copyCurl);
 $("decode").addEventListener("click", decodeSource);
+// The controls work from here on (the catalog may still be loading: body[data-ready] then).
+document.body.dataset.wired = "true";
 
 void loadModels();

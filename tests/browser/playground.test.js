@@ -77,6 +77,9 @@ test("the page decodes a pasted stream fed byte by byte", async () => {
   const errors = [];
   page.on("pageerror", (err) => errors.push(err.message));
   await page.goto(playground.url);
+  // the page's modules load the wasm first: until they have wired the controls, a click does
+  // nothing and the sample stream they fill in would overwrite what is typed here
+  await page.waitForSelector("body[data-wired]");
   await page.fill("#source", 'event: delta\nid: 4\ndata: {"t":"né 😀"}\n\ndata: a\ndata: b\n\ndata: cut');
   await page.selectOption("#chunking", "byte");
   await page.check("#crlf");
