@@ -19,7 +19,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { launchChromium, openTestPage } from "./harness.js";
 import { serve } from "../../scripts/serve.js";
-import { startEmulator, KEY, PROTOCOLS, raw, requests, sleep } from "../drills/helpers.js";
+import { startEmulator, KEY, PROTOCOLS, itemsBeforeBad, raw, requests, sleep } from "../drills/helpers.js";
 import { sseBlocks } from "../client/helpers.js";
 
 const PAGE_DIR = new URL("./drills/", import.meta.url);
@@ -123,28 +123,6 @@ const received = (call) => Buffer.from(call.received, "base64");
 
 /** The comparable view of a stream's or runner's result. @param {"chat" | "messages"} protocol @param {any} result */
 const viewOf = (protocol, result) => PROTOCOLS[protocol].view(result);
-
-/**
- * The reference items before the first event whose data is not JSON, or is an error (the
- * reading of a stream that carries a bad event), by the suites' SSE reader.
- * @param {"chat" | "messages"} protocol @param {Buffer} bytes
- */
-function itemsBeforeBad(protocol, bytes) {
-  const out = [];
-  for (const { event, data } of sseBlocks(bytes)) {
-    if (protocol === "chat" && data === "[DONE]") break;
-    let value;
-    try {
-      value = JSON.parse(data);
-    } catch {
-      break;
-    }
-    if (event === "error" || value.error || value.type === "error") break;
-    if (value.type === "ping") continue;
-    out.push(value);
-  }
-  return out;
-}
 
 /** The key, or a 16-character piece of it, in no rendering of the error. @param {any} error @param {string} what */
 function assertClean(error, what) {

@@ -7,8 +7,7 @@ import { wasmMemoryBytes, live } from "./probe.js"; // first: before modelwire l
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { StreamError, InternalServerError } from "modelwire";
-import { startEmulator, KEY, PROTOCOLS, client, fault, tracedFetch, drain, requests } from "./helpers.js";
-import { sseBlocks } from "../client/helpers.js";
+import { startEmulator, KEY, PROTOCOLS, client, fault, tracedFetch, drain, itemsBeforeBad, requests } from "./helpers.js";
 
 /** @type {Awaited<ReturnType<typeof startEmulator>>} */
 let emu;
@@ -19,28 +18,6 @@ after(() => emu.close());
 beforeEach(() => emu.reset());
 
 const MiB = 1024 * 1024;
-
-/**
- * The reference reading of bytes that hold a bad event: the items before the
- * first event whose data is not JSON, or that is an error.
- * @param {"chat" | "messages"} protocol @param {Buffer} bytes
- */
-function itemsBeforeBad(protocol, bytes) {
-  const out = [];
-  for (const { event, data } of sseBlocks(bytes)) {
-    if (protocol === "chat" && data === "[DONE]") break;
-    let value;
-    try {
-      value = JSON.parse(data);
-    } catch {
-      break;
-    }
-    if (event === "error" || value.error || value.type === "error") break;
-    if (value.type === "ping") continue;
-    out.push(value);
-  }
-  return out;
-}
 
 for (const protocol of /** @type {const} */ (["chat", "messages"])) {
   const p = PROTOCOLS[protocol];

@@ -283,3 +283,25 @@ export function runChild(file, args, limitMs) {
     });
   });
 }
+
+/**
+ * The reference reading of bytes that hold a bad event: the items before the
+ * first event whose data is not JSON, or that is an error.
+ * @param {"chat" | "messages"} protocol @param {Buffer} bytes
+ */
+export function itemsBeforeBad(protocol, bytes) {
+  const out = [];
+  for (const { event, data } of chatRef.sseBlocks(bytes)) {
+    if (protocol === "chat" && data === "[DONE]") break;
+    let value;
+    try {
+      value = JSON.parse(data);
+    } catch {
+      break;
+    }
+    if (event === "error" || value.error || value.type === "error") break;
+    if (value.type === "ping") continue;
+    out.push(value);
+  }
+  return out;
+}
