@@ -14,7 +14,7 @@ import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { launchChromium, openTestPage } from "./harness.js";
 import { serve } from "../../scripts/serve.js";
-import { GLM, KEY, KIMI, NEMOTRON, ODD, PLAIN, V31, atto, catalog, emulator, expected, usdText } from "../catalog/helpers.js";
+import { GLM, KEY, KIMI, NEMOTRON, ODD, PLAIN, V31, atto, catalog, emulator, expected, tokenTotals, tokensOf, usdText } from "../catalog/helpers.js";
 import { CASES, CORPUS, OSS, V4, user } from "../catalog/cases.js";
 
 const PAGE_DIR = new URL("./catalog/", import.meta.url);
@@ -138,20 +138,6 @@ function expectedModel(model) {
 
 /** A model's exact prices, from the raw JSON. @param {string} id */
 const pricesOf = (id) => /** @type {any} */ (expectedModel(rawById.get(id)).pricing);
-
-/**
- * Tokens by price from either usage shape, as the issue defines them (as tests/catalog/cost.test.js).
- * @param {any} u
- */
-function tokensOf(u) {
-  if ("input_tokens" in u || "output_tokens" in u) {
-    return { input: (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0), cached: u.cache_read_input_tokens ?? 0, output: u.output_tokens ?? 0 };
-  }
-  const cached = u.prompt_tokens_details?.cached_tokens ?? 0;
-  const reasoning = u.completion_tokens_details?.reasoning_tokens ?? 0;
-  const completion = u.completion_tokens ?? 0;
-  return { input: (u.prompt_tokens ?? 0) - cached, cached, output: reasoning > completion ? completion + reasoning : completion };
-}
 
 /** The exact cost of a usage at a model's raw prices, in atto-dollars. @param {string} id @param {any} usage */
 const independent = (id, usage) => expected(pricesOf(id), tokensOf(usage));
@@ -652,14 +638,9 @@ test("client.meter in the page over both protocols: the exact sum of independent
   assert.equal(snapshot.unpricedRequests, 1);
   assert.equal(snapshot.complete, false);
   const tokens = [...done, [NEMOTRON, result.unpricedUsage]].map(([, u]) => tokensOf(u));
-  assert.deepEqual(snapshot.tokens, {
-    input: tokens.reduce((s, t) => s + t.input, 0),
-    cachedInput: tokens.reduce((s, t) => s + t.cached, 0),
-    output: tokens.reduce((s, t) => s + t.output, 0),
-  });
+  assert.deepEqual(snapshot.tokens, tokenTotals(tokens));
   for (const id of new Set(done.map(([m]) => m))) {
     const mine = done.filter(([m]) => m === id);
-    const t = mine.map(([, u]) => tokensOf(u));
     assert.deepEqual(
       snapshot.models[id],
       {
@@ -667,7 +648,7 @@ test("client.meter in the page over both protocols: the exact sum of independent
         requests: mine.length,
         unpricedRequests: 0,
         complete: true,
-        tokens: { input: t.reduce((s, x) => s + x.input, 0), cachedInput: t.reduce((s, x) => s + x.cached, 0), output: t.reduce((s, x) => s + x.output, 0) },
+        tokens: tokenTotals(mine.map(([, u]) => tokensOf(u))),
       },
       id,
     );

@@ -5,6 +5,17 @@
 import { readFile } from "node:fs/promises";
 import { chromium } from "playwright-core";
 
+/** The page every suite loads: a status line and its scenarios.js module. @param {string} title */
+const shell = (title) => `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>${title}</title></head>
+<body>
+  <p id="status">loading…</p>
+  <script type="module" src="./scenarios.js"></script>
+</body>
+</html>
+`;
+
 /** Headless Chromium as the suites run it. */
 export function launchChromium() {
   return chromium.launch({
@@ -17,8 +28,8 @@ export function launchChromium() {
 }
 
 /**
- * Opens `dir`'s index.html under `/${prefix}/` on `origin` and waits until the page's
- * `#status` says "ready". Page errors are collected in `pageErrors`.
+ * Opens a page under `/${prefix}/` on `origin` that runs `dir`'s scenarios.js, and waits until
+ * the page's `#status` says "ready". Page errors are collected in `pageErrors`.
  * @param {import("playwright-core").Browser} browser
  * @param {string} origin the serve.js URL
  * @param {URL} dir the page's directory (a file: URL ending in /)
@@ -35,6 +46,7 @@ export async function openTestPage(browser, origin, dir, prefix, { setup } = {})
   const base = `/${prefix}/`;
   await page.route((url) => url.pathname.startsWith(base), async (route) => {
     const name = new URL(route.request().url()).pathname.slice(base.length) || "index.html";
+    if (name === "index.html") return route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: shell(prefix) });
     if (!/^[\w.-]+$/.test(name)) return route.fulfill({ status: 404, body: "not found" });
     const type = name.endsWith(".html") ? "text/html; charset=utf-8" : "text/javascript; charset=utf-8";
     try {

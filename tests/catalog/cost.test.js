@@ -6,7 +6,7 @@
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { APIUserAbortError, ValidationError, cost } from "modelwire";
-import { GLM, KIMI, NEMOTRON, PLAIN, V31, client, countingFetch, emulator, expected, usdText } from "./helpers.js";
+import { GLM, KIMI, NEMOTRON, PLAIN, V31, client, countingFetch, emulator, expected, tokenTotals, tokensOf, usdText } from "./helpers.js";
 import { CORPUS, OSS, V4 } from "./cases.js";
 
 
@@ -23,20 +23,6 @@ beforeEach(() => {
   emu.reset();
   emu.configure({ streamDelayMs: 0 });
 });
-
-/**
- * Tokens by price from either usage shape, as the issue defines them (for the independent sum).
- * @param {any} u
- */
-function tokensOf(u) {
-  if ("input_tokens" in u || "output_tokens" in u) {
-    return { input: (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0), cached: u.cache_read_input_tokens ?? 0, output: u.output_tokens ?? 0 };
-  }
-  const cached = u.prompt_tokens_details?.cached_tokens ?? 0;
-  const reasoning = u.completion_tokens_details?.reasoning_tokens ?? 0;
-  const completion = u.completion_tokens ?? 0;
-  return { input: u.prompt_tokens - cached, cached, output: reasoning > completion ? completion + reasoning : completion };
-}
 
 /** The exact cost of a usage at a model's prices, computed here. @param {string} id @param {any} usage */
 const independent = (id, usage) => expected(models.get(id).pricing, tokensOf(usage));
@@ -197,11 +183,7 @@ test("client.meter totals every request exactly, per model, priced and unpriced"
   assert.equal(meter.unpricedRequests, 1);
   assert.equal(meter.complete, false);
   const tokens = [...done, [NEMOTRON, unpriced.usage]].map(([, u]) => tokensOf(u));
-  assert.deepEqual(meter.tokens, {
-    input: tokens.reduce((s, t) => s + t.input, 0),
-    cachedInput: tokens.reduce((s, t) => s + t.cached, 0),
-    output: tokens.reduce((s, t) => s + t.output, 0),
-  });
+  assert.deepEqual(meter.tokens, tokenTotals(tokens));
   const glmTotal = done.filter(([id]) => id === GLM).reduce((s, [id, u]) => s + independent(id, u), 0n);
   assert.equal(meter.models[GLM].usd, usdText(glmTotal));
   assert.equal(meter.models[GLM].requests, 13);

@@ -103,3 +103,25 @@ export function expected(pricing, tokens) {
   const part = (/** @type {number} */ n, /** @type {string} */ p) => (n === 0 ? 0n : BigInt(n) * atto(p));
   return part(tokens.input, pricing.prompt) + part(tokens.cached, pricing.input_cache_read) + part(tokens.output, pricing.completion);
 }
+
+/**
+ * Tokens by price from either usage shape, as the issue defines them (for the independent sums):
+ * cache writes count as input, reasoning tokens as output.
+ * @param {any} u
+ */
+export function tokensOf(u) {
+  if ("input_tokens" in u || "output_tokens" in u) {
+    return { input: (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0), cached: u.cache_read_input_tokens ?? 0, output: u.output_tokens ?? 0 };
+  }
+  const cached = u.prompt_tokens_details?.cached_tokens ?? 0;
+  const reasoning = u.completion_tokens_details?.reasoning_tokens ?? 0;
+  const completion = u.completion_tokens ?? 0;
+  return { input: (u.prompt_tokens ?? 0) - cached, cached, output: reasoning > completion ? completion + reasoning : completion };
+}
+
+/** The meter's `tokens` for these per-request token counts. @param {{ input: number, cached: number, output: number }[]} tokens */
+export const tokenTotals = (tokens) => ({
+  input: tokens.reduce((s, t) => s + t.input, 0),
+  cachedInput: tokens.reduce((s, t) => s + t.cached, 0),
+  output: tokens.reduce((s, t) => s + t.output, 0),
+});

@@ -69,6 +69,21 @@ function watch(runner) {
   return { seen, texts, inputs };
 }
 
+/**
+ * The same request three ways: create, create stream (its events), the runner (watched).
+ * @param {any} c @param {any} params
+ */
+async function threeWays(c, params) {
+  const message = await c.messages.create(params);
+  const stream = await c.messages.create({ ...params, stream: true });
+  const events = [];
+  for await (const event of stream) events.push(event);
+  const runner = c.messages.stream(params);
+  const watched = watch(runner);
+  const final = await runner.finalMessage();
+  return { message, events, stream, watched, final };
+}
+
 export const scenarios = {
   async plain({ key, params }) {
     const message = await client(key).messages.create(params);
@@ -104,13 +119,7 @@ export const scenarios = {
   // tool_result turn answered (create and runner).
   async toolRoundTrip({ key, params, result }) {
     const c = client(key);
-    const first = await c.messages.create(params);
-    const stream = await c.messages.create({ ...params, stream: true });
-    const events = [];
-    for await (const event of stream) events.push(event);
-    const runner = c.messages.stream(params);
-    const watched = watch(runner);
-    const streamed = await runner.finalMessage();
+    const { message: first, events, stream, watched, final: streamed } = await threeWays(c, params);
     const use = first.content.find((/** @type {any} */ b) => b.type === "tool_use");
     const next = {
       ...params,
@@ -136,14 +145,7 @@ export const scenarios = {
 
   // The same request with stop_sequences: create, create stream, runner.
   async stopSequences({ key, params }) {
-    const c = client(key);
-    const message = await c.messages.create(params);
-    const stream = await c.messages.create({ ...params, stream: true });
-    const events = [];
-    for await (const event of stream) events.push(event);
-    const runner = c.messages.stream(params);
-    const watched = watch(runner);
-    const final = await runner.finalMessage();
+    const { message, events, stream, watched, final } = await threeWays(client(key), params);
     return { message: plain(message), events, current: stream.currentMessage(), final: plain(final), texts: watched.texts };
   },
 
