@@ -7,7 +7,7 @@ import OpenAI from "openai";
 import * as modelwire from "modelwire";
 import {
   API_KEY, MODEL, startServer, recordingFetch, freshConnectionFetch, WEATHER_TOOL_OPENAI, WEATHER_QUESTION,
-  WEATHER_RESULT, PERSON_SCHEMA, assertPerson,
+  WEATHER_RESULT, PERSON_SCHEMA, assertPerson, allOf, collect,
 } from "./helpers.js";
 
 const { Client } = modelwire;
@@ -365,29 +365,6 @@ function assertSameCompletion(mw, oa, label) {
   }
   // then the whole structure: same keys everywhere, same values
   assert.deepEqual(comparable(mw), comparable(oa, { dropNullParsed: true }), `${label}: structure`);
-}
-
-/** Runs every check, then fails with all the failures (so one mismatch does not hide the next). */
-function allOf(checks) {
-  const failures = [];
-  for (const check of checks) {
-    try {
-      check();
-    } catch (err) {
-      failures.push(err);
-    }
-  }
-  if (failures.length === 1) throw failures[0];
-  if (failures.length > 1) {
-    throw new AggregateError(failures, failures.map((e) => e.message.split("\n")[0]).join(" | ") +
-      "\n\n" + failures.map((e) => e.message).join("\n\n"));
-  }
-}
-
-async function collect(stream) {
-  const chunks = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return chunks;
 }
 
 /** The same streamed request both ways: raw chunks, modelwire's currentCompletion(), runners. */

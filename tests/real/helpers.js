@@ -77,3 +77,27 @@ export function freshConnectionFetch(inner = (input, init) => fetch(input, init)
     return inner(input, { ...init, headers });
   };
 }
+
+/** Runs every check, then fails with all the failures (so one mismatch does not hide the next). */
+export function allOf(checks) {
+  const failures = [];
+  for (const check of checks) {
+    try {
+      check();
+    } catch (err) {
+      failures.push(err);
+    }
+  }
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) {
+    throw new AggregateError(failures, failures.map((e) => e.message.split("\n")[0]).join(" | ") +
+      "\n\n" + failures.map((e) => e.message).join("\n\n"));
+  }
+}
+
+/** Every item of an async iterable (chunks or events), in order. @param {AsyncIterable<any>} stream */
+export async function collect(stream) {
+  const items = [];
+  for await (const item of stream) items.push(item);
+  return items;
+}

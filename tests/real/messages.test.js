@@ -16,8 +16,9 @@ import Anthropic from "@anthropic-ai/sdk";
 import * as modelwire from "modelwire";
 import {
   API_KEY, MODEL, startServer, recordingFetch, freshConnectionFetch, WEATHER_TOOL_ANTHROPIC, WEATHER_QUESTION,
-  WEATHER_RESULT,
+  WEATHER_RESULT, allOf, collect,
 } from "./helpers.js";
+import { isJsonPrefix } from "../messages/helpers.js";
 
 const { Client } = modelwire;
 
@@ -107,12 +108,6 @@ async function settled(request, work) {
 /** Text of the text blocks, joined. */
 const textOf = (m) => m.content.filter((b) => b.type === "text").map((b) => b.text).join("");
 
-async function collect(stream) {
-  const events = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
-
 function assertUsage(usage) {
   assert.equal(typeof usage, "object");
   assert.ok(Number.isInteger(usage.input_tokens) && usage.input_tokens > 0, `input_tokens ${usage.input_tokens}`);
@@ -133,22 +128,6 @@ function assertWeatherUse(message) {
   assert.equal(typeof use.input.city, "string");
   assert.ok(use.input.city.length > 0);
   return use;
-}
-
-/** Whether `part` is what a JSON document parsed incrementally can be on its way to `whole`. */
-function isJsonPrefix(part, whole) {
-  if (typeof part === "string") return typeof whole === "string" && whole.startsWith(part);
-  if (typeof part === "number") return typeof whole === "number" && String(whole).startsWith(String(part));
-  if (part === null || typeof part === "boolean") return part === whole;
-  if (Array.isArray(part)) {
-    if (!Array.isArray(whole) || part.length > whole.length) return false;
-    return part.every((v, i) => (i < part.length - 1 ? isDeepStrictEqual(v, whole[i]) : isJsonPrefix(v, whole[i])));
-  }
-  if (typeof part !== "object" || typeof whole !== "object" || whole === null || Array.isArray(whole)) return false;
-  const keys = Object.keys(part);
-  const wholeKeys = Object.keys(whole);
-  if (!keys.every((k, i) => wholeKeys[i] === k)) return false;
-  return keys.every((k, i) => (i < keys.length - 1 ? isDeepStrictEqual(part[k], whole[k]) : isJsonPrefix(part[k], whole[k])));
 }
 
 // ---------------------------------------------------------------------------
@@ -451,23 +430,6 @@ function assertSameMessage(mw, sdk, label) {
   assert.deepEqual(Object.keys(mw.usage).sort(), Object.keys(sdk.usage).sort(), `${label}: usage keys`);
   assert.deepEqual(mw.usage, sdk.usage, `${label}: usage`);
   assert.deepEqual(comparable(mw), comparable(sdk, { dropNullParsedOutput: true }), `${label}: structure`);
-}
-
-/** Runs every check, then fails with all the failures (so one mismatch does not hide the next). */
-function allOf(checks) {
-  const failures = [];
-  for (const check of checks) {
-    try {
-      check();
-    } catch (err) {
-      failures.push(err);
-    }
-  }
-  if (failures.length === 1) throw failures[0];
-  if (failures.length > 1) {
-    throw new AggregateError(failures, failures.map((e) => e.message.split("\n")[0]).join(" | ") +
-      "\n\n" + failures.map((e) => e.message).join("\n\n"));
-  }
 }
 
 /**
