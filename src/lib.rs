@@ -23,6 +23,10 @@
 //! - [`deploy`]: URLs of dedicated deployments and the async predict body.
 //! - [`webhook`]: verifying signed async-predict webhooks (HMAC-SHA256, constant time).
 
+// The core has no `unsafe`, so the fuzzers need no AddressSanitizer (scripts/fuzz.sh).
+// Only the host build is checked: wasm-bindgen's generated glue in `wasm` uses it.
+#![cfg_attr(not(target_arch = "wasm32"), forbid(unsafe_code))]
+
 pub mod api_error;
 pub mod catalog;
 pub mod chat;
