@@ -1,4 +1,4 @@
-// Types for every runtime entry (web, workerd, node): they export the same API.
+// Types for every runtime entry (web, inline, workerd, node): they export the same API.
 import type { SseDecoderOptions, SseEvent, SseFinish } from "../pkg/web/modelwire.js";
 import type {
   ChatCompletion,

@@ -7,18 +7,8 @@ import { bind } from "./api.js";
 wasm.initSync({ module });
 
 export * from "./api.js";
-export { ChatStream, MessagesStream, SseDecoder, PartialJson } from "../pkg/web/modelwire.js";
-export const { Client, Completions, Messages, sseEvents } = bind(wasm);
+export const {
+  Client, Completions, Messages, sseEvents, proxy, verifyWebhook, signWebhook, convert, cost,
+  ChatStream, MessagesStream, SseDecoder, PartialJson,
+} = bind(wasm);
 export default Client;
-
-import { makeProxy } from "./proxy.js";
-export const proxy = makeProxy(wasm);
-
-import { makeWebhooks } from "./webhook.js";
-export const { verifyWebhook, signWebhook } = makeWebhooks(wasm);
-
-import { makeConvert } from "./convert.js";
-export const convert = makeConvert(wasm);
-
-import { makeCost } from "./models.js";
-export const cost = makeCost(wasm.modelCost);

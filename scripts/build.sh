@@ -19,6 +19,13 @@ for target in web nodejs; do
   # wasm-pack writes a catch-all .gitignore that would also hide the files from npm pack.
   rm -f "$out/.gitignore"
 done
+# The .wasm as base64 in a module, for js/inline.js (bundlers without a production asset step).
+node -e '
+const { readFileSync, writeFileSync } = require("node:fs");
+const wasm = readFileSync("pkg/web/modelwire_bg.wasm").toString("base64");
+writeFileSync("pkg/web/modelwire_wasm_base64.js", `// modelwire_bg.wasm, base64 (scripts/build.sh).\nexport const wasmBase64 = "${wasm}";\n`);
+writeFileSync("pkg/web/modelwire_wasm_base64.d.ts", "export const wasmBase64: string;\n");
+'
 # The nodejs glue is CommonJS; our package.json says "type": "module".
 echo '{ "type": "commonjs" }' > pkg/node/package.json
 

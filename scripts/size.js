@@ -11,6 +11,10 @@ const sizes = files.map((file) => {
 const total = sizes.reduce((t, s) => ({ raw: t.raw + s.raw, gzip: t.gzip + s.gzip }), { raw: 0, gzip: 0 });
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 for (const s of [...sizes, { file: "total", ...total }]) {
-  console.log(`size: ${s.file.padEnd(28)} ${kib(s.raw).padStart(10)} raw ${kib(s.gzip).padStart(10)} gzip`);
+  console.log(`size: ${s.file.padEnd(34)} ${kib(s.raw).padStart(10)} raw ${kib(s.gzip).padStart(10)} gzip`);
 }
-writeFileSync("pkg/size.json", JSON.stringify({ files: sizes, total }, null, 2) + "\n");
+// What js/inline.js ships instead of the .wasm file (bundlers without a production asset step).
+const inline = readFileSync("pkg/web/modelwire_wasm_base64.js");
+const inlined = { file: "pkg/web/modelwire_wasm_base64.js", raw: inline.length, gzip: gzipSync(inline, { level: 9 }).length };
+console.log(`size: ${inlined.file.padEnd(34)} ${kib(inlined.raw).padStart(10)} raw ${kib(inlined.gzip).padStart(10)} gzip (the .wasm as base64, instead of the file, for js/inline.js)`);
+writeFileSync("pkg/size.json", JSON.stringify({ files: sizes, total, inline: inlined }, null, 2) + "\n");

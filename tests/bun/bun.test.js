@@ -7,7 +7,9 @@
 // "default", …): there is no "bun" key, so it picks "node" → js/node.js, whose
 // CommonJS glue reads pkg/node/modelwire_bg.wasm with fs. With
 // `--conditions=browser` (the key listed before "node") the same script gets
-// js/web.js instead, whose glue fetches the .wasm over file://; both are run.
+// js/inline.js instead (the .wasm inside the JavaScript), and adding
+// `--conditions=production` gets js/web.js, whose glue fetches the .wasm over
+// file://; all three are run.
 //
 // What Bun printed is checked against the emulator's own answer: the same
 // requests sent straight to the emulator here, their SSE read independently.
@@ -193,12 +195,15 @@ test('import "modelwire" under Bun (its default conditions): chat and Messages s
   assertNothingInstalled();
 });
 
-test('import "modelwire" under Bun with --conditions=browser: js/web.js fetches the .wasm over file://', async (t) => {
-  const r = await bunRun(["--conditions=browser"]);
-  const out = jsonLine(r);
-  t.diagnostic(`"modelwire" resolved to ${entry(out.entry)}`);
-  assert.equal(out.entry, pathToFileURL(join(ROOT, "js", "web.js")).href);
-  assertMatchesEmulator(out, await reference());
-  assert.equal(r.stderr, "", "no warnings (e.g. instantiateStreaming's MIME fallback)");
-  assertNothingInstalled();
+test('import "modelwire" under Bun with --conditions=browser (js/inline.js) and with production too (js/web.js, the .wasm over file://)', async (t) => {
+  for (const [conditions, file] of [[["--conditions=browser"], "inline.js"], [["--conditions=browser", "--conditions=production"], "web.js"]]) {
+    emu.reset();
+    const r = await bunRun(conditions);
+    const out = jsonLine(r);
+    t.diagnostic(`${conditions.join(" ")}: "modelwire" resolved to ${entry(out.entry)}`);
+    assert.equal(out.entry, pathToFileURL(join(ROOT, "js", file)).href);
+    assertMatchesEmulator(out, await reference());
+    assert.equal(r.stderr, "", "no warnings (e.g. instantiateStreaming's MIME fallback)");
+    assertNothingInstalled();
+  }
 });

@@ -7,30 +7,23 @@
 // page shows must be the emulator's own answer to the same request.
 //
 // The question (issue 7): is the .wasm found without manual configuration?
-// Both bundlers pick the "browser" condition → js/web.js → pkg/web/modelwire.js,
-// whose glue loads `new URL("modelwire_bg.wasm", import.meta.url)` at import
-// time (top-level `await init()`).
-// - Vite 7 (`vite build`, no config): yes. It recognises the pattern, emits
+// The package's "browser" condition has two entries:
+// - with "production" (Vite's and webpack's production builds): js/web.js, whose
+//   glue loads `new URL("modelwire_bg.wasm", import.meta.url)` at import time
+//   (top-level `await init()`). Vite 7 recognises the pattern, emits
 //   assets/modelwire_bg-<hash>.wasm and rewrites the URL.
-// - esbuild: no. It leaves `new URL(...)` untouched (it does not treat it as an
-//   asset reference, so `--loader:.wasm=file` changes nothing: the .wasm is not
-//   in the module graph), and `import.meta.url` then points at the bundle: the
-//   page fetches modelwire_bg.wasm next to main.js and gets a 404. It also needs
-//   `--format=esm` (its default for a browser bundle is iife, which cannot hold
-//   the top-level await). What works: `--format=esm` and copying
-//   node_modules/modelwire/pkg/web/modelwire_bg.wasm next to the bundle.
-// - Vite's dev server (`vite`, no config) is another matter: it pre-bundles the
-//   dependency with esbuild into node_modules/.vite/deps/, and the glue's
-//   import.meta.url moves with it, so the page asks for
-//   /node_modules/.vite/deps/modelwire_bg.wasm, gets the SPA fallback
-//   (index.html) and WebAssembly fails on "<!do". `optimizeDeps: { exclude:
-//   ["modelwire"] }` in vite.config fixes it (the glue is then served from
-//   /node_modules/modelwire/pkg/web/, its .wasm beside it).
-// The tests assert exactly that; if a bundler changes, the test of the current
-// failure fails and this comment needs updating.
+// - otherwise: js/inline.js, which carries the .wasm as base64 and compiles it
+//   synchronously: esbuild (which leaves `new URL(...)` untouched, so the page
+//   would fetch modelwire_bg.wasm next to the bundle and get a 404, and whose
+//   default iife format cannot hold a top-level await) and Vite's dev server
+//   (which pre-bundles dependencies with esbuild into node_modules/.vite/deps/,
+//   moving import.meta.url away from the .wasm) both work with no options.
+// esbuild with --conditions=production picks js/web.js: a smaller bundle, but
+// the .wasm must then be copied next to it by hand (tested too, as documented).
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { cpSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -131,8 +124,12 @@ async function loadApp(dir) {
   }
 }
 
-/** @param {Awaited<ReturnType<typeof loadApp>>} page */
-async function assertStreamedTheEmulatorsAnswer(page) {
+/**
+ * The page streamed the emulator's answer, and fetched exactly one .wasm (`wasmPath`), or none
+ * when the bundle carries it inline (`wasmPath` null).
+ * @param {Awaited<ReturnType<typeof loadApp>>} page @param {string | null} wasmPath
+ */
+async function assertStreamedTheEmulatorsAnswer(page, wasmPath) {
   assert.deepEqual(page.pageErrors, []);
   assert.equal(page.status, "done");
   const seen = emu.log().filter((e) => e.path === "/v1/chat/completions");
@@ -146,11 +143,14 @@ async function assertStreamedTheEmulatorsAnswer(page) {
   assert.equal(page.text, ref.content, "the page shows the emulator's answer");
   assert.equal(page.chunks, ref.chunks);
   const wasm = page.requests.filter((r) => r.path.endsWith(".wasm"));
-  assert.equal(wasm.length, 1, `one .wasm fetched: ${JSON.stringify(page.requests)}`);
-  assert.equal(wasm[0].status, 200);
-  assert.equal(wasm[0].type, "application/wasm");
+  assert.deepEqual(wasm, wasmPath === null ? [] : [{ path: wasmPath, status: 200, type: "application/wasm" }], JSON.stringify(page.requests));
   assert.deepEqual(page.console.filter((m) => !m.startsWith("log:") && !m.startsWith("debug:")), [], "no console warnings or errors");
-  return wasm[0].path;
+}
+
+/** Size of a built file, raw and gzip -9, for the diagnostics. @param {string} file */
+function sizeOf(file) {
+  const bytes = readFileSync(file);
+  return `${(bytes.length / 1024).toFixed(1)} KiB (${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} KiB gzip)`;
 }
 
 test("Vite 7, no configuration: the .wasm is emitted as an asset and the app streams the emulator's answer", async (t) => {
@@ -158,6 +158,10 @@ test("Vite 7, no configuration: the .wasm is emitted as an asset and the app str
   /** @type {string[]} */
   const warnings = [];
   const started = performance.now();
+  // vite build sets process.env.NODE_ENV to "production" for the rest of the process, and Vite
+  // picks the "production" or "development" condition by it: put it back, as a separate
+  // `vite` process would find it (the dev server test below runs in this process).
+  const nodeEnv = process.env.NODE_ENV;
   const result = await viteBuild({
     root: project,
     configFile: false,
@@ -173,22 +177,24 @@ test("Vite 7, no configuration: the .wasm is emitted as an asset and the app str
       hasWarned: false,
     },
     build: { outDir, emptyOutDir: true },
+  }).finally(() => {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
   });
   const ms = performance.now() - started;
   const output = /** @type {import("rollup").RollupOutput} */ (Array.isArray(result) ? result[0] : result).output;
   t.diagnostic(`vite ${viteVersion} build: ${ms.toFixed(0)} ms → ${listFiles(outDir).join(", ")}`);
   assert.deepEqual(warnings, []);
   const modules = output.flatMap((o) => (o.type === "chunk" ? o.moduleIds : [])).map((id) => relative(project, id));
-  assert.ok(modules.includes("node_modules/modelwire/js/web.js"), "the \"browser\" entry");
-  assert.ok(!modules.includes("node_modules/modelwire/js/node.js"));
+  assert.ok(modules.includes("node_modules/modelwire/js/web.js"), "the \"browser\" + \"production\" entry");
+  assert.ok(!modules.includes("node_modules/modelwire/js/node.js") && !modules.includes("node_modules/modelwire/js/inline.js"));
   const wasmAssets = output.filter((o) => o.fileName.endsWith(".wasm"));
   assert.equal(wasmAssets.length, 1, "the glue's new URL(…, import.meta.url) became an emitted asset");
   assert.match(wasmAssets[0].fileName, /^assets\/modelwire_bg-[\w-]+\.wasm$/);
   assert.deepEqual(readFileSync(join(outDir, wasmAssets[0].fileName)), readFileSync(join(ROOT, "pkg", "web", "modelwire_bg.wasm")));
 
   const page = await loadApp(outDir);
-  const fetched = await assertStreamedTheEmulatorsAnswer(page);
-  assert.equal(fetched, `/${wasmAssets[0].fileName}`);
+  await assertStreamedTheEmulatorsAnswer(page, `/${wasmAssets[0].fileName}`);
 });
 
 /** esbuild's build of main.js into `outdir` (metafile on, nothing logged). @param {string} outdir @param {import("esbuild").BuildOptions} options */
@@ -207,54 +213,40 @@ async function esbuildApp(outdir, options) {
   return { result, ms: performance.now() - started };
 }
 
-test("esbuild with its defaults (iife for the browser): the build fails on js/web.js's top-level await", async () => {
-  await assert.rejects(esbuildApp(join(scratch, "esbuild-iife"), {}), (/** @type {any} */ err) => {
-    const messages = err.errors.map((/** @type {any} */ e) => `${e.location?.file}: ${e.text}`);
-    assert.ok(
-      messages.some((/** @type {string} */ m) => /modelwire\/js\/web\.js: Top-level await is currently not supported with the "iife" output format/.test(m)),
-      messages.join("\n"),
-    );
-    return true;
-  });
-});
-
-test("esbuild --format=esm (also with --loader:.wasm=file): no .wasm in the output, the page's fetch of it 404s", async (t) => {
+test("esbuild with its defaults (`esbuild main.js --bundle --outdir=…`, an iife): the .wasm inside, the app streams the emulator's answer", async (t) => {
   for (const [name, options] of /** @type {const} */ ([
+    ["esbuild-defaults", {}],
     ["esbuild-esm", { format: "esm" }],
-    ["esbuild-esm-file-loader", { format: "esm", loader: { ".wasm": "file" } }],
   ])) {
     emu.reset();
     const outdir = join(scratch, name);
     const { result, ms } = await esbuildApp(outdir, options);
-    t.diagnostic(`esbuild ${esbuild.version} ${JSON.stringify(options)}: ${ms.toFixed(0)} ms → ${listFiles(outdir).join(", ")}`);
+    t.diagnostic(`esbuild ${esbuild.version} ${JSON.stringify(options)}: ${ms.toFixed(0)} ms → ${listFiles(outdir).join(", ")}; main.js ${sizeOf(join(outdir, "main.js"))}`);
     assert.deepEqual(result.warnings, []);
     const inputs = Object.keys(result.metafile.inputs);
-    assert.ok(inputs.includes("node_modules/modelwire/js/web.js") && !inputs.includes("node_modules/modelwire/js/node.js"), "the \"browser\" entry");
-    assert.deepEqual(Object.keys(result.metafile.outputs).filter((f) => f.endsWith(".wasm")), [], "no .wasm emitted");
-    assert.match(readFileSync(join(outdir, "main.js"), "utf8"), /new URL\("modelwire_bg\.wasm", import\.meta\.url\)/, "the glue's URL left as it was");
-
-    const page = await loadApp(outdir);
-    assert.equal(page.status, "loading", "main.js never ran past its import");
-    assert.equal(page.pageErrors.length, 1, page.pageErrors.join("\n"));
-    assert.match(page.pageErrors[0], /^failed to fetch Wasm: 404 Not Found fetching 'http:\/\/127\.0\.0\.1:\d+\/modelwire_bg\.wasm'$/);
-    assert.deepEqual(
-      page.requests.filter((r) => r.path.endsWith(".wasm")).map((r) => [r.path, r.status]),
-      [["/modelwire_bg.wasm", 404]],
-    );
-    assert.equal(emu.log().length, 0, "no request reached the emulator");
+    assert.ok(inputs.includes("node_modules/modelwire/js/inline.js"), "the \"browser\" entry without \"production\"");
+    assert.ok(!inputs.includes("node_modules/modelwire/js/web.js") && !inputs.includes("node_modules/modelwire/js/node.js"));
+    assert.deepEqual(listFiles(outdir), ["index.html", "main.js"], "nothing to copy by hand");
+    await assertStreamedTheEmulatorsAnswer(await loadApp(outdir), null);
   }
 });
 
-test("esbuild --format=esm plus modelwire_bg.wasm copied next to the bundle: the app streams the emulator's answer", async (t) => {
-  const outdir = join(scratch, "esbuild-esm-copied");
-  const { ms } = await esbuildApp(outdir, { format: "esm" });
+test("esbuild --format=esm --conditions=production: js/web.js, a smaller bundle, and the .wasm copied next to it by hand", async (t) => {
+  const outdir = join(scratch, "esbuild-production");
+  const { result, ms } = await esbuildApp(outdir, { format: "esm", conditions: ["production"] });
+  const inputs = Object.keys(result.metafile.inputs);
+  assert.ok(inputs.includes("node_modules/modelwire/js/web.js") && !inputs.includes("node_modules/modelwire/js/inline.js"));
+  assert.match(readFileSync(join(outdir, "main.js"), "utf8"), /new URL\("modelwire_bg\.wasm", import\.meta\.url\)/, "the glue's URL left as it was");
+  // Without the copy the page's fetch of the .wasm 404s.
+  const missing = await loadApp(outdir);
+  assert.equal(missing.status, "loading", "main.js never ran past its import");
+  assert.match(missing.pageErrors.join("\n"), /failed to fetch Wasm: 404 Not Found fetching 'http:\/\/127\.0\.0\.1:\d+\/modelwire_bg\.wasm'/);
+  assert.equal(emu.log().length, 0, "no request reached the emulator");
   // The manual step: the file the glue's new URL("modelwire_bg.wasm", import.meta.url) names, next to main.js.
   copyFileSync(join(project, "node_modules", "modelwire", "pkg", "web", "modelwire_bg.wasm"), join(outdir, "modelwire_bg.wasm"));
-  t.diagnostic(`esbuild ${esbuild.version} --format=esm: ${ms.toFixed(0)} ms, + cp modelwire_bg.wasm → ${listFiles(outdir).join(", ")}`);
-  const page = await loadApp(outdir);
-  const fetched = await assertStreamedTheEmulatorsAnswer(page);
-  assert.equal(fetched, "/modelwire_bg.wasm");
-  assert.ok(existsSync(join(outdir, "main.js")));
+  t.diagnostic(`esbuild ${esbuild.version} --format=esm --conditions=production: ${ms.toFixed(0)} ms, main.js ${sizeOf(join(outdir, "main.js"))} + modelwire_bg.wasm ${sizeOf(join(outdir, "modelwire_bg.wasm"))}`);
+  emu.reset();
+  await assertStreamedTheEmulatorsAnswer(await loadApp(outdir), "/modelwire_bg.wasm");
 });
 
 /** A free port on 127.0.0.1 for Vite's dev server (it takes 0 as "the default, 5173"). */
@@ -290,9 +282,12 @@ async function viteDev(config) {
   const pageErrors = [];
   /** @type {{ path: string, status: number, type: string }[]} */
   const wasm = [];
+  /** @type {string[]} every path the page fetched */
+  const modules = [];
   page.on("pageerror", (err) => pageErrors.push(err.message));
   page.on("response", (r) => {
     const url = new URL(r.url());
+    modules.push(url.pathname);
     if (url.pathname.endsWith(".wasm")) wasm.push({ path: url.pathname, status: r.status(), type: r.headers()["content-type"] ?? "" });
   });
   try {
@@ -304,29 +299,19 @@ async function viteDev(config) {
       if (status !== "loading" || pageErrors.length || Date.now() > deadline) break;
       await sleep(25);
     }
-    return { status, text: (await page.textContent("#output")) ?? "", pageErrors, wasm };
+    return { status, text: (await page.textContent("#output")) ?? "", pageErrors, wasm, modules };
   } finally {
     await context.close();
     await server.close();
   }
 }
 
-test("Vite dev server, no configuration: the pre-bundled glue asks for the .wasm under .vite/deps and gets index.html", async () => {
+test("Vite dev server, no configuration: js/inline.js through its dependency pre-bundling; the app streams the emulator's answer", async () => {
   const page = await viteDev({});
-  assert.equal(page.status, "loading", "main.js never ran past its import");
-  assert.equal(page.wasm.length, 1, JSON.stringify(page.wasm));
-  assert.match(page.wasm[0].path, /^\/node_modules\/\.vite\/deps\/modelwire_bg\.wasm$/);
-  assert.match(page.wasm[0].type, /^text\/html/, "the SPA fallback answered");
-  assert.equal(page.pageErrors.length, 1, page.pageErrors.join("\n"));
-  assert.match(page.pageErrors[0], /expected magic word 00 61 73 6d, found 3c 21 64 6f/);
-  assert.equal(emu.log().length, 0, "no request reached the emulator");
-});
-
-test('Vite dev server with optimizeDeps.exclude ["modelwire"]: the app streams the emulator\'s answer', async () => {
-  const page = await viteDev({ optimizeDeps: { exclude: ["modelwire"] } });
   assert.deepEqual(page.pageErrors, []);
   assert.equal(page.status, "done");
-  assert.deepEqual(page.wasm, [{ path: "/node_modules/modelwire/pkg/web/modelwire_bg.wasm", status: 200, type: "application/wasm" }]);
+  assert.deepEqual(page.wasm, [], "no .wasm fetched: it is inside the pre-bundled dependency");
+  assert.ok(page.modules.some((path) => /^\/node_modules\/\.vite\/deps\/modelwire\.js/.test(path)), page.modules.join("\n"));
   const seen = emu.log().filter((e) => e.path === "/v1/chat/completions");
   assert.deepEqual(seen.map((e) => [e.status, e.body?.stream]), [[200, true]]);
   assert.equal(page.text, (await reference()).content, "the page shows the emulator's answer");
