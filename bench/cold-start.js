@@ -13,7 +13,8 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 /** [label, module specifier, what to do with it once imported (timed with the import)] */
 const CANDIDATES = [
-  ["modelwire (Node entry: glue + wasm instantiated) + new Client()", "modelwire", "new m.Client({ apiKey: 'k' })"],
+  ["modelwire (Node entry, pkg/node-bundle.js: glue + wasm instantiated) + new Client()", "modelwire", "new m.Client({ apiKey: 'k' })"],
+  ["modelwire unbundled (js/node.js and its ~20 imports) + new Client()", "./js/node.js", "new m.Client({ apiKey: 'k' })"],
   [`openai ${versionOf("openai")} + new OpenAI()`, "openai", "new m.default({ apiKey: 'k' })"],
   [`@anthropic-ai/sdk ${versionOf("@anthropic-ai/sdk")} + new Anthropic()`, "@anthropic-ai/sdk", "new m.default({ apiKey: 'k' })"],
   [`eventsource-parser ${versionOf("eventsource-parser")} + createParser()`, "eventsource-parser", "m.createParser({ onEvent() {} })"],

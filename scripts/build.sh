@@ -28,5 +28,7 @@ writeFileSync("pkg/web/modelwire_wasm_base64.d.ts", "export const wasmBase64: st
 '
 # The nodejs glue is CommonJS; our package.json says "type": "module".
 echo '{ "type": "commonjs" }' > pkg/node/package.json
+# The "node" entry: js/node.js and its imports in one file (cold start).
+node scripts/bundle-node.js
 
 node scripts/size.js

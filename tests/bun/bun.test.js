@@ -4,8 +4,8 @@
 //
 // client.mjs imports "modelwire" by name, as a user's code does. Bun resolves
 // the exports map with its runtime conditions ("bun", "node", "import",
-// "default", …): there is no "bun" key, so it picks "node" → js/node.js, whose
-// CommonJS glue reads pkg/node/modelwire_bg.wasm with fs. With
+// "default", …): there is no "bun" key, so it picks "node" → pkg/node-bundle.js
+// (js/node.js bundled), whose CommonJS glue reads pkg/node/modelwire_bg.wasm with fs. With
 // `--conditions=browser` (the key listed before "node") the same script gets
 // js/inline.js instead (the .wasm inside the JavaScript), and adding
 // `--conditions=production` gets js/web.js, whose glue fetches the .wasm over
@@ -189,7 +189,7 @@ test('import "modelwire" under Bun (its default conditions): chat and Messages s
   t.diagnostic(`bun ${out.runtime.bun} (${out.runtime.revision.slice(0, 9)}), binary ${realpathSync(BUN_BIN).replace(ROOT, "<repo>")}`);
   t.diagnostic(`"modelwire" resolved to ${entry(out.entry)}`);
   // No "bun" key in the exports map: Bun takes "node" (listed after "browser", which Bun's runtime does not match).
-  assert.equal(out.entry, pathToFileURL(join(ROOT, "js", "node.js")).href);
+  assert.equal(out.entry, pathToFileURL(join(ROOT, "pkg", "node-bundle.js")).href);
   assertMatchesEmulator(out, await reference());
   assert.equal(r.stderr, "", "no warnings");
   assertNothingInstalled();
