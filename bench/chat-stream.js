@@ -1,313 +1,39 @@
 // The streaming benchmark (issues 4 and 8): chunk iteration and final
 // accumulation of long Baseten-shaped Chat Completions streams, modelwire vs
-// openai-node vs eventsource-parser + JSON.parse, in one process.
+// openai-node vs eventsource-parser + JSON.parse. The corpora and the
+// candidates are in chat-candidates.js; this module runs them (on import).
 //
-// Every candidate gets the same corpus bytes the same way: a `fetch` that
-// returns `new Response(ReadableStream)` whose chunks are held in memory
-// (content-type text/event-stream), so there is no network noise and the
-// Response/ReadableStream cost is the same for all. Each run starts at the
-// request (`create()` / `stream()` / `fetch()`) and ends with the final
-// content, reasoning, tool calls and usage in hand.
-//
-// Before any timing, every candidate's result is checked against the
-// generator's truth, for every corpus and chunking; a mismatch exits 1.
-// Rounds are interleaved (the candidate order rotates each round), the first
-// 5 rounds are dropped as warm-up, and the table reports medians and
-// quartiles. (No forced GC between runs: a full `gc()` before each run made
-// the next run slower, not steadier, as V8 shrinks the young generation.)
+// Each candidate runs in its own worker thread (worker.js), which builds its
+// own corpora and, before any timing, checks its candidate's result against
+// the generator's truth for every corpus and chunking (modelwire Client's
+// event-by-event checks run, untimed, in one more worker); a mismatch exits 1.
+// Rounds are interleaved: in each, for each corpus and chunking, the workers
+// run one stream each, one at a time, the order rotating each round. The
+// first 5 rounds are dropped as warm-up; the tables report medians and
+// quartiles of the wall time and of the process's CPU time, both taken in
+// the worker around the run. (No forced GC between runs: a full `gc()`
+// before each run made the next run slower, not steadier, as V8 shrinks the
+// young generation.)
 //
 //   ROUNDS=40 node bench/chat-stream.js            (default 40)
 //   CORPUS=text,tools node bench/chat-stream.js    (a subset of: text, tools, reasoning)
 // bench/run.js runs this suite and the Messages one in one process.
-import { createParser } from "eventsource-parser";
-import OpenAI from "openai";
 import { VERSION as OPENAI_VERSION } from "openai/version";
-import * as modelwire from "modelwire";
-import { ROUNDS, WARMUP, diff, fetchOf, firstDifference, idOf, load, quartiles, ratio, selectCorpora, timeRounds, versionOf } from "./common.js";
-import { chatReasoningCorpus, chatTextCorpus, chatToolCallCorpus, rechunk } from "./corpus.js";
+import { ROUNDS, WARMUP, load, printMethod, printTable, selectCorpora, startWorkers, versionOf } from "./common.js";
+import { CHUNKINGS, LEANEST, OPENAI_CREATE, OPENAI_STREAM, candidates, checks, corpora, hasClient } from "./chat-candidates.js";
 
-const { ChatStream, Client } = modelwire;
-const hasClient = typeof Client === "function";
-
-// ---------------------------------------------------------------------------
-// Corpora, chunkings and the fetch every candidate reads them through
-
-const TOOLS = ["search_docs", "get_weather", "run_query"].map((name) => ({
-  type: "function",
-  function: { name, description: `The ${name} tool.`, parameters: { type: "object", properties: {}, additionalProperties: true } },
-}));
-const corpora = {
-  text: { title: "text: 4,000 content deltas, usage on every chunk", make: chatTextCorpus, params: {} },
-  tools: { title: "tool calls: 3 parallel calls, ~2 KB of arguments each in ~8-byte fragments", make: chatToolCallCorpus, params: { tools: TOOLS } },
-  reasoning: { title: "reasoning: 2,000 reasoning_content deltas, then 1,000 content deltas", make: chatReasoningCorpus, params: {} },
-};
 const selected = selectCorpora("chat");
 if (!selected.length) throw new Error(`CORPUS selects no chat corpus (${Object.keys(corpora).join(", ")})`);
+const labels = Object.keys(CHUNKINGS);
+const names = candidates.map((c) => c.name);
 
-const encoder = new TextEncoder();
-const CHUNKINGS = { "one event per chunk": (perEvent) => perEvent, "16 KiB chunks": (perEvent) => rechunk(perEvent, 16 * 1024) };
-
-/** One corpus in one chunking, with a client of each library pointed at it. */
-function setup(key, label) {
-  const corpus = corpora[key];
-  const { events, truth } = (corpus.built ??= corpus.make());
-  const perEvent = events.map((e) => encoder.encode(e));
-  const chunks = CHUNKINGS[label](perEvent);
-  const fetch = fetchOf(chunks);
-  const options = { apiKey: "bench", baseURL: "http://bench.invalid/v1", fetch, maxRetries: 0 };
-  return {
-    key,
-    label,
-    truth,
-    events,
-    bytes: perEvent.reduce((n, c) => n + c.length, 0),
-    fetch,
-    reasoning: truth.reasoning !== "",
-    params: { model: "deepseek-ai/DeepSeek-V3.1", messages: [{ role: "user", content: "Go." }], ...corpus.params },
-    openai: new OpenAI(options),
-    modelwire: hasClient ? new Client(options) : null,
-  };
-}
-
-// ---------------------------------------------------------------------------
-// What every candidate returns, and the hand accumulation the JS peers need
-
-/** @returns {{ content: string, reasoning: string, toolCalls: object[], finishReason: string | null, usage: object | null }} */
-const emptyResult = () => ({ content: "", reasoning: "", toolCalls: [], finishReason: null, usage: null });
-
-/** Folds one chunk (an openai-shaped object) into `acc`: choice 0, tool calls by index. */
-function accumulate(acc, chunk) {
-  if (chunk.usage) acc.usage = chunk.usage;
-  for (const choice of chunk.choices) {
-    if (choice.index !== 0) continue;
-    if (choice.finish_reason) acc.finishReason = choice.finish_reason;
-    const delta = choice.delta;
-    if (!delta) continue;
-    if (delta.content) acc.content += delta.content;
-    if (delta.reasoning_content) acc.reasoning += delta.reasoning_content;
-    if (delta.tool_calls) {
-      for (const call of delta.tool_calls) {
-        const slot = (acc.toolCalls[call.index] ??= { id: "", name: "", arguments: "" });
-        if (call.id) slot.id = call.id;
-        if (call.function?.name) slot.name = call.function.name;
-        if (call.function?.arguments) slot.arguments += call.function.arguments;
-      }
-    }
-  }
-}
-
-/** The same fields out of a `chat.completion`. */
-function fromCompletion(completion) {
-  const choice = completion.choices.find((c) => c.index === 0);
-  const message = choice?.message ?? {};
-  return {
-    content: message.content ?? "",
-    reasoning: message.reasoning_content ?? message.reasoning ?? "",
-    toolCalls: (message.tool_calls ?? []).map((t) => ({ id: t.id, name: t.function?.name, arguments: t.function?.arguments })),
-    finishReason: choice?.finish_reason ?? null,
-    usage: completion.usage ?? null,
-  };
-}
-
-// ---------------------------------------------------------------------------
-// Candidates. `run(ctx)` starts at the request and resolves with the result.
-
-const LEANEST = "eventsource-parser + JSON.parse";
-const OPENAI_CREATE = "openai create() + hand accumulation";
-const OPENAI_STREAM = "openai stream() → finalChatCompletion()";
-const MW_CREATE = "modelwire Client create() + currentCompletion()";
-const MW_STREAM = "modelwire stream() → finalChatCompletion()";
-const FLOOR = "floor (read body + decode + scan)";
-
-const candidates = [
-  {
-    name: OPENAI_CREATE,
-    async run(ctx) {
-      const stream = await ctx.openai.chat.completions.create({ ...ctx.params, stream: true });
-      const acc = emptyResult();
-      for await (const chunk of stream) accumulate(acc, chunk);
-      return acc;
-    },
-  },
-  {
-    name: OPENAI_STREAM,
-    // openai-node assigns (not appends) delta fields it does not know, so its
-    // snapshot keeps only the last `reasoning_content` delta: with a
-    // reasoning corpus this candidate also appends it from the `chunk` event,
-    // as a user of openai-node who wants the reasoning has to.
-    async run(ctx) {
-      const runner = ctx.openai.chat.completions.stream(ctx.params);
-      let reasoning = "";
-      if (ctx.reasoning) {
-        runner.on("chunk", (chunk) => {
-          for (const choice of chunk.choices) if (choice.index === 0 && choice.delta?.reasoning_content) reasoning += choice.delta.reasoning_content;
-        });
-      }
-      const result = fromCompletion(await runner.finalChatCompletion());
-      if (ctx.reasoning) result.reasoning = reasoning;
-      return result;
-    },
-  },
-  {
-    name: MW_CREATE,
-    enabled: hasClient,
-    async run(ctx) {
-      const stream = await ctx.modelwire.chat.completions.create({ ...ctx.params, stream: true });
-      // Read each chunk's delta, as a consumer printing tokens would; the
-      // accumulation itself is modelwire's.
-      let seen = 0;
-      for await (const chunk of stream) {
-        const delta = chunk.choices[0]?.delta;
-        if (delta?.content) seen += delta.content.length;
-      }
-      const result = fromCompletion(stream.currentCompletion());
-      result.seen = seen;
-      return result;
-    },
-  },
-  {
-    name: MW_STREAM,
-    enabled: hasClient,
-    async run(ctx) {
-      const runner = ctx.modelwire.chat.completions.stream(ctx.params);
-      return fromCompletion(await runner.finalChatCompletion());
-    },
-  },
-  {
-    name: "modelwire ChatStream (raw)",
-    async run(ctx) {
-      const response = await ctx.fetch();
-      const stream = new ChatStream();
-      try {
-        for await (const chunk of response.body) if (stream.push(chunk)) break;
-        stream.finish();
-        return fromCompletion(JSON.parse(stream.completionJson()));
-      } finally {
-        stream.free();
-      }
-    },
-  },
-  {
-    name: LEANEST,
-    async run(ctx) {
-      const response = await ctx.fetch();
-      const decoder = new TextDecoder();
-      const acc = emptyResult();
-      const parser = createParser({
-        onEvent(event) {
-          if (event.data !== "[DONE]") accumulate(acc, JSON.parse(event.data));
-        },
-      });
-      for await (const chunk of response.body) parser.feed(decoder.decode(chunk, { stream: true }));
-      return acc;
-    },
-  },
-  {
-    name: FLOOR,
-    floor: true,
-    async run(ctx) {
-      const response = await ctx.fetch();
-      const decoder = new TextDecoder();
-      let events = 0;
-      for await (const chunk of response.body) {
-        const text = decoder.decode(chunk, { stream: true });
-        for (let i = text.indexOf("\n\n"); i !== -1; i = text.indexOf("\n\n", i + 2)) events++;
-      }
-      return events;
-    },
-  },
-].filter((c) => c.enabled !== false);
-
-// ---------------------------------------------------------------------------
-// Checks, before any timing
-
-/** The fields of `got` that differ from `truth`, as readable lines. */
-function compare(got, truth) {
-  const problems = [];
-  for (const field of ["content", "reasoning"]) {
-    if (typeof got[field] !== "string") problems.push(`${field} is ${JSON.stringify(got[field])}, not a string`);
-    else if (got[field] !== truth[field]) problems.push(`${field}: ${firstDifference(got[field], truth[field])}`);
-  }
-  const calls = got.toolCalls ?? [];
-  if (calls.length !== truth.toolCalls.length) problems.push(`tool calls: ${calls.length}, want ${truth.toolCalls.length}`);
-  truth.toolCalls.forEach((want, i) => {
-    const call = calls[i];
-    if (!call) return;
-    if (call.id !== want.id || call.name !== want.name) problems.push(`tool call ${i}: id/name ${call.id}/${call.name}, want ${want.id}/${want.name}`);
-    if (call.arguments !== want.arguments) problems.push(`tool call ${i} arguments: ${firstDifference(String(call.arguments), want.arguments)}`);
-  });
-  if (got.finishReason !== truth.finishReason) problems.push(`finish_reason ${JSON.stringify(got.finishReason)}, want ${JSON.stringify(truth.finishReason)}`);
-  if (JSON.stringify(got.usage) !== JSON.stringify(truth.usage)) problems.push(`usage ${JSON.stringify(got.usage)}, want ${JSON.stringify(truth.usage)}`);
-  return problems;
-}
-
-/**
- * Checks beyond the final result, for modelwire's Client (not timed): the
- * chunks `create()` yields, compared with the events as JSON.parse reads
- * them (what openai-node yields), and hand-accumulated; and the deltas of
- * `stream()`'s events, added up.
- */
-async function clientChecks(ctx) {
-  const problems = [];
-  const notes = [];
-  const expected = ctx.events.filter((e) => !e.startsWith("data: [DONE]")).map((e) => JSON.parse(e.slice(6)));
-  const stream = await ctx.modelwire.chat.completions.create({ ...ctx.params, stream: true });
-  const acc = emptyResult();
-  let i = 0;
-  for await (const chunk of stream) {
-    accumulate(acc, chunk);
-    const d = i < expected.length ? diff(chunk, expected[i]) : "an extra chunk";
-    if (d && notes.length < 3) notes.push(`create() chunk ${i} differs from the event's JSON: ${d}`);
-    i++;
-  }
-  if (i !== expected.length) problems.push(`create() yielded ${i} chunks, the stream has ${expected.length}`);
-  for (const p of compare(acc, ctx.truth)) problems.push(`create() chunks, hand-accumulated: ${p}`);
-
-  const runner = ctx.modelwire.chat.completions.stream(ctx.params);
-  let content = "";
-  let reasoning = "";
-  const args = [];
-  runner.on("content", (delta) => (content += delta));
-  runner.on("reasoning", (delta) => (reasoning += delta));
-  runner.on("tool_calls.function.arguments.done", (e) => (args[e.index] = e.arguments));
-  await runner.finalChatCompletion();
-  if (content !== ctx.truth.content) problems.push(`stream() "content" deltas: ${firstDifference(content, ctx.truth.content)}`);
-  if (reasoning !== ctx.truth.reasoning) problems.push(`stream() "reasoning" deltas: ${firstDifference(reasoning, ctx.truth.reasoning)}`);
-  ctx.truth.toolCalls.forEach((want, k) => {
-    if (args[k] !== want.arguments) problems.push(`stream() "tool_calls.function.arguments.done" ${k}: ${firstDifference(String(args[k]), want.arguments)}`);
-  });
-  return { problems, notes };
-}
-
-const contexts = selected.flatMap((key) => Object.keys(CHUNKINGS).map((label) => setup(key, label)));
-const failures = [];
-for (const ctx of contexts) {
-  for (const candidate of candidates) {
-    let got;
-    try {
-      got = await candidate.run(ctx);
-    } catch (error) {
-      failures.push(`${candidate.name} [${ctx.key}, ${ctx.label}] threw: ${error?.stack ?? error}`);
-      continue;
-    }
-    if (candidate.floor) continue;
-    for (const p of compare(got, ctx.truth)) failures.push(`${candidate.name} [${ctx.key}, ${ctx.label}]: ${p}`);
-  }
-  if (hasClient) {
-    try {
-      const { problems, notes } = await clientChecks(ctx);
-      for (const p of problems) failures.push(`modelwire Client [${ctx.key}, ${ctx.label}]: ${p}`);
-      for (const n of notes) console.log(`note: modelwire Client [${ctx.key}, ${ctx.label}]: ${n}`);
-    } catch (error) {
-      failures.push(`modelwire Client checks [${ctx.key}, ${ctx.label}] threw: ${error?.stack ?? error}`);
-    }
-  }
-}
-if (failures.length) {
-  console.error(`${failures.length} check(s) failed; nothing was timed:\n- ${failures.join("\n- ")}`);
+const bench = await startWorkers("chat", selected.flatMap((key) => labels.map((label) => [key, label])), names, checks.map((c) => c.name));
+for (const n of bench.notes) console.log(`note: ${n}`);
+if (bench.failures.length) {
+  console.error(`${bench.failures.length} check(s) failed; nothing was timed:\n- ${bench.failures.join("\n- ")}`);
   process.exit(1);
 }
-console.log(`checked: ${candidates.length - 1} candidates × ${contexts.length} corpus/chunking pairs equal the generator's truth (content, reasoning, tool calls, finish_reason, usage)`);
+console.log(`checked: ${candidates.length - 1} candidates × ${bench.contexts.length} corpus/chunking pairs equal the generator's truth (content, reasoning, tool calls, finish_reason, usage)`);
 if (hasClient) console.log("checked: modelwire Client's create() chunks match the events' JSON and add up to the truth; stream()'s content, reasoning and tool-argument events add up to it");
 if (!hasClient) console.log("skipped: modelwire's Client candidates (the package does not export Client yet)");
 
@@ -315,28 +41,14 @@ if (!hasClient) console.log("skipped: modelwire's Client candidates (the package
 // Timing
 
 const loadBefore = load();
-const times = await timeRounds(contexts, candidates);
-const median = (key, label, name) => quartiles(times.get(idOf({ key, label }, name)))[1];
+const { times, overhead } = await bench.time();
+await bench.close();
 
 console.log(`\n${ROUNDS} rounds (first ${WARMUP} dropped), Node ${process.version}, openai ${OPENAI_VERSION}, eventsource-parser ${versionOf("eventsource-parser")}, ${process.platform}/${process.arch}, load average ${loadBefore} before timing, ${load()} after`);
-console.log("Times: ms from the request to the final result, medians (interquartile range). Ratios: median / that peer's median on the same corpus and chunking.");
+printMethod("final result", overhead);
+const peers = [[LEANEST, LEANEST], ["openai create()", OPENAI_CREATE], ["openai stream()", OPENAI_STREAM]];
 for (const key of selected) {
-  const ctx = contexts.find((c) => c.key === key);
-  console.log(`\n### ${corpora[key].title} (${(ctx.bytes / 1e6).toFixed(2)} MB, ${ctx.events.length} events)\n`);
-  console.log(`| candidate | chunking | median ms (IQR) | × ${LEANEST} | × openai create() | × openai stream() |`);
-  console.log("|---|---|---|---|---|---|");
-  for (const candidate of candidates) {
-    for (const label of Object.keys(CHUNKINGS)) {
-      const [q1, m, q3] = quartiles(times.get(idOf({ key, label }, candidate.name)));
-      const cells = [
-        candidate.name,
-        label,
-        `${m.toFixed(2)} (${q1.toFixed(2)}–${q3.toFixed(2)})`,
-        ratio(m, median(key, label, LEANEST)),
-        ratio(m, median(key, label, OPENAI_CREATE)),
-        ratio(m, median(key, label, OPENAI_STREAM)),
-      ];
-      console.log(`| ${cells.join(" | ")} |`);
-    }
-  }
+  const ctx = bench.contexts.find((c) => c.key === key);
+  console.log(`\n### ${corpora[key].title} (${(ctx.bytes / 1e6).toFixed(2)} MB, ${ctx.events} events)\n`);
+  printTable(times, key, labels, names, peers);
 }
