@@ -11,9 +11,13 @@ if command -v flock >/dev/null; then
   flock 9
 fi
 
+# pkg/web at opt-level "z" (size: browsers, bundlers, workerd); pkg/node at 3 (speed:
+# Node and Bun), Cargo.toml's release-node profile.
 for target in web nodejs; do
   out="pkg/${target%js}"
-  wasm-pack --log-level warn build --mode no-install --release --no-pack \
+  profile=(--release)
+  [ "$target" = nodejs ] && profile=(--profile release-node)
+  wasm-pack --log-level warn build --mode no-install "${profile[@]}" --no-pack \
     --target "$target" --out-dir "$out" --out-name modelwire
   wasm-opt -Oz "$out/modelwire_bg.wasm" -o "$out/modelwire_bg.wasm"
   # wasm-pack writes a catch-all .gitignore that would also hide the files from npm pack.

@@ -17,4 +17,8 @@ for (const s of [...sizes, { file: "total", ...total }]) {
 const inline = readFileSync("pkg/web/modelwire_wasm_base64.js");
 const inlined = { file: "pkg/web/modelwire_wasm_base64.js", raw: inline.length, gzip: gzipSync(inline, { level: 9 }).length };
 console.log(`size: ${inlined.file.padEnd(34)} ${kib(inlined.raw).padStart(10)} raw ${kib(inlined.gzip).padStart(10)} gzip (the .wasm as base64, instead of the file, for js/inline.js)`);
-writeFileSync("pkg/size.json", JSON.stringify({ files: sizes, total, inline: inlined }, null, 2) + "\n");
+// The Node build, opt-level 3 (Cargo.toml's release-node): what a server loads, not a download.
+const nodeWasm = readFileSync("pkg/node/modelwire_bg.wasm");
+const node = { file: "pkg/node/modelwire_bg.wasm", raw: nodeWasm.length, gzip: gzipSync(nodeWasm, { level: 9 }).length };
+console.log(`size: ${node.file.padEnd(34)} ${kib(node.raw).padStart(10)} raw ${kib(node.gzip).padStart(10)} gzip (Node and Bun, built for speed)`);
+writeFileSync("pkg/size.json", JSON.stringify({ files: sizes, total, inline: inlined, node }, null, 2) + "\n");
