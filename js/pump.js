@@ -201,7 +201,8 @@ export class Pump {
   takeChunks() {
     let text = this.#pendingChunks;
     this.#pendingChunks = undefined;
-    if (this.#wasm) text = this.#wasm.takeChunks();
+    // Not collecting: nothing to take, and no wasm call per network chunk to find that out.
+    if (this.#wasm && this.#collect.chunks) text = this.#wasm.takeChunks();
     return text === undefined ? [] : /** @type {any[]} */ (JSON.parse(text));
   }
 
@@ -209,7 +210,7 @@ export class Pump {
   takeEvents() {
     let text = this.#pendingEvents;
     this.#pendingEvents = undefined;
-    if (this.#wasm) text = this.#wasm.takeEvents();
+    if (this.#wasm && this.#collect.events) text = this.#wasm.takeEvents();
     return text === undefined ? [] : /** @type {any[]} */ (JSON.parse(text));
   }
 

@@ -284,8 +284,10 @@ export class BodyReader {
       throw this.#signal.reason;
     }
     if (!reader) return null;
-    this.#since = performance.now();
-    if (this.#idle !== undefined && this.#timer === undefined) this.#timer = setTimeout(this.#onTimer, this.#idle);
+    if (this.#idle !== undefined) {
+      this.#since = performance.now();
+      this.#timer ??= setTimeout(this.#onTimer, this.#idle);
+    }
     /** @type {ReadableStreamReadResult<Uint8Array>} */
     let result;
     try {
