@@ -15,7 +15,7 @@ import { createParser } from "eventsource-parser";
 import OpenAI from "openai";
 import * as modelwire from "modelwire";
 import { diff, fetchOf, firstDifference } from "./common.js";
-import { chatReasoningCorpus, chatTextCorpus, chatToolCallCorpus, rechunk } from "./corpus.js";
+import { betweenCrLf, chatReasoningCorpus, chatTextCorpus, chatToolCallCorpus, insideUtf8, rechunkAt } from "./corpus.js";
 
 const { ChatStream, Client } = modelwire;
 export const hasClient = typeof Client === "function";
@@ -34,14 +34,21 @@ export const corpora = {
 };
 
 const encoder = new TextEncoder();
-export const CHUNKINGS = { "one event per chunk": (perEvent) => perEvent, "16 KiB chunks": (perEvent) => rechunk(perEvent, 16 * 1024) };
+const KIB16 = 16 * 1024;
+/** As in messages-candidates.js: each 16 KiB cut moved to fall inside a UTF-8 sequence, or between the CR and LF of a CRLF stream. */
+export const CHUNKINGS = {
+  "one event per chunk": { crlf: false, cut: (perEvent) => perEvent },
+  "16 KiB, cuts inside UTF-8": { crlf: false, cut: (perEvent) => rechunkAt(perEvent, KIB16, insideUtf8).chunks },
+  "16 KiB CRLF, cuts CR|LF": { crlf: true, cut: (perEvent) => rechunkAt(perEvent, KIB16, betweenCrLf).chunks },
+};
 
 /** One corpus in one chunking, with a client of each library pointed at it. */
 export function setup(key, label) {
   const corpus = corpora[key];
   const { events, truth } = (corpus.built ??= corpus.make());
-  const perEvent = events.map((e) => encoder.encode(e));
-  const chunks = CHUNKINGS[label](perEvent);
+  const chunking = CHUNKINGS[label];
+  const perEvent = (chunking.crlf ? events.map((e) => e.replaceAll("\n", "\r\n")) : events).map((e) => encoder.encode(e));
+  const chunks = chunking.cut(perEvent);
   const fetch = fetchOf(chunks);
   const options = { apiKey: "bench", baseURL: "http://bench.invalid/v1", fetch, maxRetries: 0 };
   return {
@@ -50,6 +57,7 @@ export function setup(key, label) {
     truth,
     events,
     chunks: chunks.length,
+    crlf: chunking.crlf,
     bytes: perEvent.reduce((n, c) => n + c.length, 0),
     fetch,
     reasoning: truth.reasoning !== "",
@@ -198,10 +206,11 @@ export const candidates = [
     async run(ctx) {
       const response = await ctx.fetch();
       const decoder = new TextDecoder();
+      const end = ctx.crlf ? "\r\n\r\n" : "\n\n";
       let events = 0;
       for await (const chunk of response.body) {
         const text = decoder.decode(chunk, { stream: true });
-        for (let i = text.indexOf("\n\n"); i !== -1; i = text.indexOf("\n\n", i + 2)) events++;
+        for (let i = text.indexOf(end); i !== -1; i = text.indexOf(end, i + end.length)) events++;
       }
       return events;
     },
