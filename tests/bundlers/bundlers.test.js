@@ -213,7 +213,7 @@ async function esbuildApp(outdir, options) {
   return { result, ms: performance.now() - started };
 }
 
-test("esbuild with its defaults (`esbuild main.js --bundle --outdir=…`, an iife): the .wasm inside, the app streams the emulator's answer", async (t) => {
+test("esbuild with its defaults (`esbuild main.js --bundle --outdir=…`, an iife) and with --format=esm: the .wasm inside, the app streams the emulator's answer", async (t) => {
   for (const [name, options] of /** @type {const} */ ([
     ["esbuild-defaults", {}],
     ["esbuild-esm", { format: "esm" }],
