@@ -156,6 +156,30 @@ fn everything_after_done_is_ignored_and_errors_keep_the_partial() {
     ));
 }
 
+/// Found by `npm run fuzz` (chat_stream): a number no f64 holds (`1727E46182`) passes
+/// through as the server sent it, as openai-node's `JSON.parse` reads it (`Infinity`). The
+/// result is JSON text (RFC 8259 puts no bound on exponents), but serde_json's `Value`
+/// rejects it as out of range, so the fuzz harness checks the syntax (`RawValue`), not a
+/// `Value` parse.
+#[test]
+fn numbers_beyond_f64_pass_through_as_sent() {
+    let mut chat = ChatAccumulator::new();
+    for data in [
+        r#"{"id":"a","created":1,"model":"m","x":-1e999,"choices":[{"index":0,"delta":{"content":"Hi"}}]}"#,
+        r#"{"id":"a","created":1727E46182,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#,
+    ] {
+        chat.push(None, data, &mut ()).unwrap();
+    }
+    let json = chat.completion_json();
+    assert!(json.contains(r#""created":1727E46182"#), "{json}");
+    assert!(json.contains(r#""x":-1e999"#), "{json}");
+    serde_json::from_str::<Box<serde_json::value::RawValue>>(&json).expect("JSON text");
+    assert!(
+        serde_json::from_str::<Value>(&json).is_err(),
+        "a Value cannot hold it"
+    );
+}
+
 #[test]
 fn baseten_quirks_merge_by_index_and_keep_unknown_fields() {
     // Usage on every chunk, finish_reason before the last content chunk,
