@@ -30,7 +30,9 @@ beforeEach(() => {
 const post = (url) => fetch(url, { method: "POST" }).then((r) => r.json());
 
 test("submit → QUEUED → IN_PROGRESS → SUCCEEDED, then the signed webhook verifies", async () => {
-  emu.configure({ async: { paused: true, runMs: 40 } });
+  // IN_PROGRESS lasts runMs and waitFor polls every 5–10 ms: 250 ms, so that a loaded
+  // machine (all suites at once) still sees a poll in it (40 ms once missed it).
+  emu.configure({ async: { paused: true, runMs: 250 } });
   const dep = client(emu).deployment(MODEL);
   const input = { prompt: "Summarise the queue" };
   const id = await dep.asyncPredict(input, { webhookEndpoint: hook.url, priority: 1, maxTimeInQueueSeconds: 600, allowHttpLoopbackWebhook: true });
