@@ -21,6 +21,8 @@ import { BodyReader } from "./transport.js";
  * @property {(chunks: boolean, events: boolean) => void} collect
  * @property {() => void} stepwise
  * @property {() => string | undefined} next
+ * @property {() => string | undefined} [previewEvents]  Messages: a network chunk's events as one JSON array
+ * @property {() => number} [applyNext]  Messages: applies the next previewed event (1 delivered, 2 not, 0 none)
  * @property {() => string | undefined} takeChunks
  * @property {() => string | undefined} takeEvents
  * @property {() => void} free
@@ -39,6 +41,10 @@ export class Pump {
   #pendingChunks;
   /** @type {string | undefined} */
   #pendingEvents;
+  /** Step mode: the events of the last network chunk, parsed at once (`previewEvents`), and the next one's index. */
+  /** @type {any[] | null} */
+  #batch = null;
+  #at = 0;
   /** A failure held back until the events decoded before it were taken. */
   /** @type {unknown} */
   #deferred;
@@ -167,6 +173,7 @@ export class Pump {
         return false;
       }
       if (wasm.push(bytes) && !this.#stepwise) this.#close();
+      if (this.#stepwise) this.#preview(wasm);
       return true;
     } catch (err) {
       if (this.#stepwise) {
@@ -179,6 +186,24 @@ export class Pump {
   }
 
   /**
+   * Step mode, Messages: the events a network chunk brought, parsed with one
+   * `JSON.parse` instead of one per event (they are small, so the per-event cost of
+   * crossing from wasm dominated iteration). Not JSON as a whole (an event whose
+   * data is not JSON): left to `next()`'s one-at-a-time path.
+   * @param {WasmStream} wasm
+   */
+  #preview(wasm) {
+    const text = wasm.previewEvents?.();
+    if (text === undefined) return;
+    try {
+      this.#batch = JSON.parse(text);
+      this.#at = 0;
+    } catch {
+      this.#batch = null;
+    }
+  }
+
+  /**
    * Step mode: the next chunk or event, parsed, or `undefined` when the
    * events decoded so far are all taken. Throws the stream's error at the
    * event that caused it.
@@ -187,6 +212,23 @@ export class Pump {
   next() {
     const wasm = this.#wasm;
     if (!wasm) return undefined;
+    const batch = this.#batch;
+    if (batch && wasm.applyNext) {
+      // Each event is applied just before it is returned, so that the snapshot and an
+      // error belong to exactly that event.
+      try {
+        while (this.#at < batch.length) {
+          const item = batch[this.#at++];
+          const status = wasm.applyNext();
+          if (status === 1) return item;
+          if (status === 0) break;
+        }
+      } catch (err) {
+        this.#batch = null;
+        throw this.#fail(err);
+      }
+      this.#batch = null;
+    }
     /** @type {string | undefined} */
     let text;
     try {
@@ -243,6 +285,7 @@ export class Pump {
     }
     if (!next) return false;
     this.#wasm?.free();
+    this.#batch = null;
     this.#attempt = next;
     this.#reader = new BodyReader(next.response, next.controller.signal, this.#idleTimeout);
     this.#wasm = this.#fresh();

@@ -236,3 +236,50 @@ fn retry_loop_honours_retry_after_and_the_budget() {
         -1.0
     );
 }
+
+#[wasm_bindgen_test]
+fn messages_step_mode_previews_a_chunk_and_applies_one_event_at_a_time() {
+    let mut stream = modelwire::wasm::MessagesStream::new(None).unwrap();
+    stream.set_stepwise();
+    let body = concat!(
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"x\",\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":1,\"output_tokens\":0}}}\n\n",
+        "event: ping\ndata: {\"type\":\"ping\"}\n\n",
+        "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n",
+    );
+    assert!(!stream.push(body.as_bytes()).unwrap());
+    // Every queued event's data, as sent, in one array; nothing applied yet.
+    let preview = Array::from(&js_sys::JSON::parse(&stream.preview_events().unwrap()).unwrap());
+    assert_eq!(preview.length(), 4);
+    assert_eq!(get(&preview.get(1), "type"), "ping");
+    assert_eq!(stream.preview_events(), None, "shown once");
+    let text = |stream: &modelwire::wasm::MessagesStream| {
+        let message = js_sys::JSON::parse(&stream.message_json()).unwrap();
+        let block = Reflect::get(&get(&message, "content"), &0.into()).unwrap();
+        if block.is_undefined() {
+            None
+        } else {
+            get(&block, "text").as_string()
+        }
+    };
+    assert_eq!(text(&stream), None);
+    // Applied one at a time: the ping is applied but not delivered.
+    assert_eq!(stream.apply_next().unwrap(), 1);
+    assert_eq!(stream.apply_next().unwrap(), 2);
+    assert_eq!(stream.apply_next().unwrap(), 1);
+    assert_eq!(text(&stream).as_deref(), Some(""));
+    assert_eq!(stream.apply_next().unwrap(), 1);
+    assert_eq!(text(&stream).as_deref(), Some("Hi"));
+    assert_eq!(stream.apply_next().unwrap(), 0);
+    // An error event throws at its own step, with what came before kept.
+    stream
+        .push(b"event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n")
+        .unwrap();
+    assert!(stream.preview_events().is_some());
+    let err = stream.apply_next().unwrap_err();
+    assert_eq!(
+        err.dyn_ref::<js_sys::Error>().unwrap().name(),
+        "StreamError"
+    );
+    assert_eq!(text(&stream).as_deref(), Some("Hi"));
+}

@@ -358,6 +358,36 @@ impl MessagesStream {
         Ok(None)
     }
 
+    /// Step-by-step mode, a network chunk's events at once: the data of the events
+    /// queued since the last call, as sent, as the text of one JSON array, or
+    /// `undefined` when none is new. For every event whose data is JSON that is
+    /// exactly what `next()` would return, so JS parses the array once and then calls
+    /// `applyNext()` per item (falling back to `next()` when the array is not JSON).
+    #[wasm_bindgen(js_name = previewEvents)]
+    pub fn preview_events(&mut self) -> Option<String> {
+        self.stepper.as_mut()?.preview()
+    }
+
+    /// Step-by-step mode: applies the next queued event, in `previewEvents()` order,
+    /// without returning it. 1: it reaches the caller; 2: it does not (a ping,
+    /// anything after `message_stop`); 0: nothing is queued. Throws the stream's
+    /// error at the event that caused it, as `next()` does.
+    #[wasm_bindgen(js_name = applyNext)]
+    pub fn apply_next(&mut self) -> Result<u8, JsValue> {
+        let Some((event, data)) = self.stepper.as_mut().and_then(super::step::Stepper::pop) else {
+            return Ok(0);
+        };
+        if self.feed.messages.is_done() {
+            return Ok(2);
+        }
+        let before = self.feed.delivered;
+        self.feed.apply(event.as_deref(), &data);
+        if let Some(err) = self.feed.error.take() {
+            return Err(messages_stream_error(err, self.secret.as_deref()));
+        }
+        Ok(if self.feed.delivered != before { 1 } else { 2 })
+    }
+
     /// Whether `message_stop` (or a proxy's `[DONE]`) has been applied.
     #[wasm_bindgen(getter)]
     pub fn done(&self) -> bool {

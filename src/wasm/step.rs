@@ -12,6 +12,8 @@ use std::collections::VecDeque;
 pub(super) struct Stepper {
     queue: VecDeque<(Option<String>, String)>,
     ready: VecDeque<String>,
+    /// How many events at the front of `queue` `preview` has already shown.
+    previewed: usize,
 }
 
 impl Sink for Stepper {
@@ -24,7 +26,29 @@ impl Sink for Stepper {
 impl Stepper {
     /// The next event to apply.
     pub(super) fn pop(&mut self) -> Option<(Option<String>, String)> {
-        self.queue.pop_front()
+        let event = self.queue.pop_front()?;
+        self.previewed = self.previewed.saturating_sub(1);
+        Some(event)
+    }
+
+    /// The data of the events queued since the last call, as sent, as the text of
+    /// one JSON array (`[d1,d2,…]`); `None` when none is new. Only a JSON array when
+    /// every data is JSON: the caller parses it and falls back to one event at a time
+    /// when that fails.
+    pub(super) fn preview(&mut self) -> Option<String> {
+        if self.previewed >= self.queue.len() {
+            return None;
+        }
+        let mut out = String::from("[");
+        for (_, data) in self.queue.iter().skip(self.previewed) {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            out.push_str(data.trim_ascii());
+        }
+        out.push(']');
+        self.previewed = self.queue.len();
+        Some(out)
     }
 
     /// A chunk applied outside `next()` (the unterminated last event at
