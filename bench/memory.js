@@ -6,9 +6,9 @@
 // each measurement is a fresh child process whose young generation is made
 // too big to fill (--min/--max-semi-space-size=MEMORY_SEMI_MB, default 512):
 // with no GC, everything the stream allocates is still counted in the heap
-// when it ends, garbage included. The child builds the corpus (the 4,000-delta
-// text corpus of chat-stream.js / messages-stream.js, one event per network
-// chunk, read through the same in-memory `fetch`), runs the candidate
+// when it ends, garbage included. The child takes the candidate and its
+// context from chat-candidates.js / messages-candidates.js (their 4,000-delta
+// text corpus, one event per network chunk, the same in-memory `fetch`), runs the candidate
 // MEMORY_WARMUPS times (default 2) so that loading, compiling and caches are
 // not counted, calls gc() twice, reads process.memoryUsage() and the size of
 // modelwire's wasm linear memory, runs ONE stream, and reads them again
@@ -29,11 +29,11 @@
 // "Retained" is what stays after the result is dropped and gc() runs twice:
 // what the library keeps (caches, pools, wasm memory growth); compiled code
 // and V8's own caches move it by a few hundred KiB either way.
-// Every result is checked against the generator's truth first (final text,
-// finish/stop reason, usage); a mismatch exits 1. MEMORY_RUNS (default 3)
+// Every result is checked against the generator's truth with the suite's own
+// `compare`; a mismatch exits 1. MEMORY_RUNS (default 3)
 // fresh processes per candidate, interleaved; the row is the run with the
 // median total. A warning follows the tables when modelwire's files (js/,
-// pkg/node/) changed during the run, which would mix two versions.
+// pkg/node/, pkg/node-bundle.js) changed during the run, which would mix two versions.
 //
 // Part 2, a ~MEMORY_GB (default 1) GB Chat Completions stream consumed by
 // iteration: generated on the fly by a ReadableStream that cycles through
@@ -52,11 +52,9 @@ import { readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PerformanceObserver } from "node:perf_hooks";
 import { getHeapSpaceStatistics } from "node:v8";
-import Anthropic from "@anthropic-ai/sdk";
 import { createParser } from "eventsource-parser";
-import OpenAI from "openai";
-import { fetchOf, firstDifference, load, versionOf } from "./common.js";
-import { chatTextCorpus, messagesTextCorpus, rechunk } from "./corpus.js";
+import { load, versionOf } from "./common.js";
+import { chatTextCorpus, rechunk } from "./corpus.js";
 
 const SEMI_MB = Number(process.env.MEMORY_SEMI_MB ?? 512);
 const RUNS = Number(process.env.MEMORY_RUNS ?? 3);
@@ -86,176 +84,21 @@ function catchWasmMemory() {
 }
 
 // ---------------------------------------------------------------------------
-// Part 1 candidates (as chat-stream.js and messages-stream.js, text corpora only)
+// Part 1 candidates: the streaming suites' own (chat-candidates.js,
+// messages-candidates.js), on their text corpus, one event per network chunk,
+// checked with their `compare`; the raw wasm streams and the floor are left out.
+// Imported lazily: a child must wrap WebAssembly.Instance before anything
+// imports modelwire.
 
-/** Folds one chunk into `acc` (content, finish reason, usage: all the text corpus has). */
-function accumulateChat(acc, chunk) {
-  if (chunk.usage) acc.usage = chunk.usage;
-  for (const choice of chunk.choices) {
-    if (choice.index !== 0) continue;
-    if (choice.finish_reason) acc.finishReason = choice.finish_reason;
-    if (choice.delta?.content) acc.content += choice.delta.content;
-  }
-}
-
-const emptyChat = () => ({ content: "", finishReason: null, usage: null });
-
-/** The same fields out of a `chat.completion`. */
-function fromCompletion(completion) {
-  const choice = completion.choices.find((c) => c.index === 0);
-  return { content: choice?.message?.content ?? "", finishReason: choice?.finish_reason ?? null, usage: completion.usage ?? null };
-}
-
-/** Folds one raw Messages event into `acc.message` (text blocks, stop reason, usage). */
-function accumulateMessages(acc, event) {
-  switch (event.type) {
-    case "message_start":
-      acc.message = { ...event.message, content: [], usage: { ...event.message.usage } };
-      break;
-    case "content_block_start":
-      acc.message.content[event.index] = { ...event.content_block };
-      break;
-    case "content_block_delta":
-      if (event.delta.type === "text_delta") acc.message.content[event.index].text += event.delta.text;
-      break;
-    case "message_delta":
-      acc.message.stop_reason = event.delta.stop_reason;
-      acc.message.stop_sequence = event.delta.stop_sequence;
-      for (const [k, v] of Object.entries(event.usage ?? {})) if (v != null) acc.message.usage[k] = v;
-      break;
-  }
-}
-
+const SUITES = { chat: () => import("./chat-candidates.js"), messages: () => import("./messages-candidates.js") };
+const CORPUS = "text";
+const CHUNKING = "one event per chunk";
 const LEANEST = "eventsource-parser + JSON.parse";
 
-const CANDIDATES = {
-  chat: [
-    {
-      name: LEANEST,
-      async run(ctx) {
-        const response = await ctx.fetch();
-        const decoder = new TextDecoder();
-        const acc = emptyChat();
-        const parser = createParser({
-          onEvent(event) {
-            if (event.data !== "[DONE]") accumulateChat(acc, JSON.parse(event.data));
-          },
-        });
-        for await (const chunk of response.body) parser.feed(decoder.decode(chunk, { stream: true }));
-        return acc;
-      },
-    },
-    {
-      name: "openai create() + hand accumulation",
-      async run(ctx) {
-        const stream = await ctx.openai.chat.completions.create({ ...ctx.params, stream: true });
-        const acc = emptyChat();
-        for await (const chunk of stream) accumulateChat(acc, chunk);
-        return acc;
-      },
-    },
-    {
-      name: "openai stream() → finalChatCompletion()",
-      run: async (ctx) => fromCompletion(await ctx.openai.chat.completions.stream(ctx.params).finalChatCompletion()),
-    },
-    {
-      name: "modelwire create() + currentCompletion()",
-      async run(ctx) {
-        const stream = await ctx.modelwire.chat.completions.create({ ...ctx.params, stream: true });
-        // Read each chunk's delta, as a consumer printing tokens would.
-        let seen = 0;
-        for await (const chunk of stream) {
-          const delta = chunk.choices[0]?.delta;
-          if (delta?.content) seen += delta.content.length;
-        }
-        return { ...fromCompletion(stream.currentCompletion()), seen };
-      },
-    },
-    {
-      name: "modelwire stream() → finalChatCompletion()",
-      run: async (ctx) => fromCompletion(await ctx.modelwire.chat.completions.stream(ctx.params).finalChatCompletion()),
-    },
-  ],
-  messages: [
-    {
-      name: LEANEST,
-      async run(ctx) {
-        const response = await ctx.fetch();
-        const decoder = new TextDecoder();
-        const acc = { message: null };
-        const parser = createParser({
-          onEvent(event) {
-            if (event.event !== "ping") accumulateMessages(acc, JSON.parse(event.data));
-          },
-        });
-        for await (const chunk of response.body) parser.feed(decoder.decode(chunk, { stream: true }));
-        return acc.message;
-      },
-    },
-    {
-      name: "sdk create() + hand accumulation",
-      async run(ctx) {
-        const stream = await ctx.anthropic.messages.create({ ...ctx.params, stream: true });
-        const acc = { message: null };
-        for await (const event of stream) accumulateMessages(acc, event);
-        return acc.message;
-      },
-    },
-    {
-      name: "sdk stream() → finalMessage()",
-      run: (ctx) => ctx.anthropic.messages.stream(ctx.params).finalMessage(),
-    },
-    {
-      name: "modelwire create() + currentMessage()",
-      async run(ctx) {
-        const stream = await ctx.modelwire.messages.create({ ...ctx.params, stream: true });
-        // Each event's text is looked at, as a consumer printing tokens would.
-        let seen = 0;
-        for await (const event of stream) {
-          if (event.type === "content_block_delta" && event.delta.type === "text_delta") seen += event.delta.text.length;
-        }
-        return { ...stream.currentMessage(), seen };
-      },
-    },
-    {
-      name: "modelwire stream() → finalMessage()",
-      run: (ctx) => ctx.modelwire.messages.stream(ctx.params).finalMessage(),
-    },
-  ],
-};
-
-/** The corpus of `suite`, one event per network chunk, and a client of each library reading it. */
-function setup(suite, modelwire) {
-  const { events, truth } = suite === "chat" ? chatTextCorpus() : messagesTextCorpus();
-  const fetch = fetchOf(events.map((e) => encoder.encode(e)));
-  const options = { apiKey: "bench", fetch, maxRetries: 0 };
-  return {
-    truth,
-    fetch,
-    params:
-      suite === "chat"
-        ? { model: "deepseek-ai/DeepSeek-V3.1", messages: [{ role: "user", content: "Go." }] }
-        : { model: "deepseek-ai/DeepSeek-V3.1", max_tokens: 8192, messages: [{ role: "user", content: "Go." }] },
-    openai: new OpenAI({ ...options, baseURL: "http://bench.invalid/v1" }),
-    anthropic: new Anthropic({ ...options, baseURL: "http://bench.invalid" }),
-    modelwire: new modelwire.Client({ ...options, baseURL: "http://bench.invalid/v1" }),
-  };
-}
-
-/** What differs from the truth: final text, finish/stop reason, usage. @returns {string[]} */
-function check(suite, got, truth) {
-  const problems = [];
-  if (suite === "chat") {
-    if (got.content !== truth.content) problems.push(`content: ${firstDifference(String(got.content), truth.content)}`);
-    if (got.finishReason !== truth.finishReason) problems.push(`finish_reason ${got.finishReason}, want ${truth.finishReason}`);
-    if (JSON.stringify(got.usage) !== JSON.stringify(truth.usage)) problems.push(`usage ${JSON.stringify(got.usage)}, want ${JSON.stringify(truth.usage)}`);
-  } else {
-    const text = got?.content?.[0]?.text;
-    if (got?.content?.length !== 1 || text !== truth.content[0].text) problems.push(`text: ${firstDifference(String(text), truth.content[0].text)}`);
-    if (got?.stop_reason !== truth.stop_reason) problems.push(`stop_reason ${got?.stop_reason}, want ${truth.stop_reason}`);
-    if (got?.usage?.output_tokens !== truth.usage.output_tokens) problems.push(`usage.output_tokens ${got?.usage?.output_tokens}, want ${truth.usage.output_tokens}`);
-  }
-  return problems;
+/** The candidates of `suite` that Part 1 measures, in the suite's order. */
+async function candidatesOf(suite) {
+  const { candidates } = await SUITES[suite]();
+  return candidates.filter((c) => !c.floor && !c.name.endsWith("(raw)"));
 }
 
 // ---------------------------------------------------------------------------
@@ -292,12 +135,12 @@ function delta(a, b) {
 async function measureAllocation(suite, index) {
   if (typeof globalThis.gc !== "function") throw new Error("the child needs --expose-gc");
   const wasm = catchWasmMemory();
-  // Imported here, not at the top, so that the wrapper above sees the instance.
-  const modelwire = await import("modelwire");
-  const candidate = CANDIDATES[suite][index];
-  const ctx = setup(suite, modelwire);
+  // Imported after the wrapper above, so that it sees the instance.
+  const { setup, compare } = await SUITES[suite]();
+  const candidate = (await candidatesOf(suite))[index];
+  const ctx = setup(CORPUS, CHUNKING);
   const problems = [];
-  for (let i = 0; i < WARMUPS; i++) problems.push(...check(suite, await candidate.run(ctx), ctx.truth));
+  for (let i = 0; i < WARMUPS; i++) problems.push(...compare(await candidate.run(ctx), ctx.truth));
   const gcs = watchGcs();
   await settle();
   const newSpace = getHeapSpaceStatistics().find((s) => s.space_name === "new_space");
@@ -306,7 +149,7 @@ async function measureAllocation(suite, index) {
   let result = await candidate.run(ctx);
   const t1 = performance.now();
   const after = reading(wasm);
-  problems.push(...check(suite, result, ctx.truth));
+  problems.push(...compare(result, ctx.truth));
   result = null;
   await settle();
   const retained = reading(wasm);
@@ -444,17 +287,18 @@ const kib = (bytes) => (bytes / KiB).toFixed(0);
 const mib = (bytes) => (bytes / MiB).toFixed(0);
 const total = (d) => d.heap + d.arrayBuffers + d.otherExternal + d.wasm;
 
-function part1(failures) {
+/** `lists`: suite → its Part 1 candidates (`candidatesOf`). */
+function part1(lists, failures) {
   const flags = ["--expose-gc", `--max-semi-space-size=${SEMI_MB}`, `--min-semi-space-size=${SEMI_MB}`];
   /** @type {Map<string, object[]>} */
   const runs = new Map();
-  const jobs = Object.entries(CANDIDATES).flatMap(([suite, list]) => list.map((c, i) => ({ suite, i, id: `${suite}\0${c.name}` })));
+  const jobs = Object.entries(lists).flatMap(([suite, list]) => list.map((c, i) => ({ suite, i, id: `${suite}\0${c.name}` })));
   for (let r = 0; r < RUNS; r++) {
     // rotate the order each round, as cold-start.js does
     for (let k = 0; k < jobs.length; k++) {
       const job = jobs[(k + r) % jobs.length];
       const got = child(flags, ["alloc", job.suite, String(job.i)]);
-      for (const p of got.problems) failures.push(`${job.suite} ${CANDIDATES[job.suite][job.i].name}: ${p}`);
+      for (const p of got.problems) failures.push(`${job.suite} ${lists[job.suite][job.i].name}: ${p}`);
       if (!runs.has(job.id)) runs.set(job.id, []);
       runs.get(job.id).push(got);
     }
@@ -462,7 +306,7 @@ function part1(failures) {
   return runs;
 }
 
-function printPart1(runs) {
+function printPart1(lists, runs) {
   const anyRun = [...runs.values()][0][0];
   console.log(`### Part 1: bytes allocated by one stream (text corpora, 4,000 deltas, one event per network chunk)\n`);
   console.log(
@@ -472,7 +316,7 @@ function printPart1(runs) {
   );
   console.log("| suite | candidate | JS heap | ArrayBuffers | other external | wasm growth | total | × leanest | total, min–max | retained after gc() | wasm memory | runs valid |");
   console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
-  for (const [suite, list] of Object.entries(CANDIDATES)) {
+  for (const [suite, list] of Object.entries(lists)) {
     const leanest = medianRun(runs.get(`${suite}\0${LEANEST}`));
     for (const c of list) {
       const all = runs.get(`${suite}\0${c.name}`);
@@ -548,10 +392,11 @@ function printPart2(results) {
   }
 }
 
-/** The newest modification time among modelwire's JS and built glue: a rebuild during the run mixes two versions. */
+/** The newest modification time among modelwire's JS, its Node bundle and built glue: a rebuild during the run mixes two versions. */
 function modelwireStamp() {
   const dirs = ["js", "pkg/node"].map((d) => `${root}${d}/`);
-  return Math.max(...dirs.flatMap((dir) => readdirSync(dir).map((f) => statSync(dir + f).mtimeMs)));
+  const files = [...dirs.flatMap((dir) => readdirSync(dir).map((f) => dir + f)), `${root}pkg/node-bundle.js`];
+  return Math.max(...files.map((file) => statSync(file).mtimeMs));
 }
 
 async function parent() {
@@ -560,14 +405,15 @@ async function parent() {
     `Node ${process.version}, openai ${versionOf("openai")}, @anthropic-ai/sdk ${versionOf("@anthropic-ai/sdk")}, eventsource-parser ${versionOf("eventsource-parser")}, load average ${load()} at the start\n`,
   );
   const failures = [];
-  const runs = part1(failures);
+  const lists = { chat: await candidatesOf("chat"), messages: await candidatesOf("messages") };
+  const runs = part1(lists, failures);
   const big = part2(failures);
   if (failures.length) {
     console.error(`${failures.length} check(s) failed:\n- ${failures.join("\n- ")}`);
     process.exit(1);
   }
-  console.log("checked: every candidate's result equals the generator's truth (text, finish/stop reason, usage); the big stream's chunk and content counts too\n");
-  printPart1(runs);
+  console.log("checked: every candidate's result equals the generator's truth (the streaming suites' compare); the big stream's chunk and content counts too\n");
+  printPart1(lists, runs);
   printPart2(big);
   console.log(`\nload average ${load()} at the end`);
   if (modelwireStamp() !== stamp) console.log("warning: modelwire's files (js/, pkg/node/) changed during the run; the figures may mix two versions");
