@@ -195,6 +195,36 @@ impl Feed {
 }
 
 impl MessagesStream {
+    /// Step mode: applies the next queued event. `None`: nothing is queued;
+    /// `Some(None)`: applied but not delivered (a ping, anything after
+    /// `message_stop`); `Some(Some(text))`: delivered, with its JSON text when
+    /// `capture` (else empty). The stream's error, at the event that caused it.
+    fn step_one(&mut self, capture: bool) -> Result<Option<Option<String>>, JsValue> {
+        let Some((event, data)) = self.stepper.as_mut().and_then(super::step::Stepper::pop) else {
+            return Ok(None);
+        };
+        if self.feed.messages.is_done() {
+            return Ok(Some(None));
+        }
+        let before = self.feed.delivered;
+        if capture {
+            self.feed.chunks = Some(String::from("["));
+        }
+        self.feed.apply(event.as_deref(), &data);
+        let out = super::chat::take_array(&mut self.feed.chunks);
+        self.feed.chunks = None;
+        if let Some(err) = self.feed.error.take() {
+            return Err(messages_stream_error(err, self.secret.as_deref()));
+        }
+        if self.feed.delivered == before {
+            return Ok(Some(None));
+        }
+        // `[` + the event + `]`: the event alone.
+        Ok(Some(Some(out.map_or_else(String::new, |array| {
+            array[1..array.len() - 1].to_owned()
+        }))))
+    }
+
     /// An empty stream over `sse`, with the key to scrub from errors.
     pub(super) fn with(sse: sse::SseDecoder, secret: Option<String>) -> MessagesStream {
         MessagesStream {
@@ -338,21 +368,9 @@ impl MessagesStream {
         if let Some(ready) = stepper.pop_ready() {
             return Ok(Some(ready));
         }
-        while let Some((event, data)) = stepper.pop() {
-            if self.feed.messages.is_done() {
-                continue;
-            }
-            let before = self.feed.delivered;
-            self.feed.chunks = Some(String::from("["));
-            self.feed.apply(event.as_deref(), &data);
-            let out = super::chat::take_array(&mut self.feed.chunks);
-            self.feed.chunks = None;
-            if let Some(err) = self.feed.error.take() {
-                return Err(messages_stream_error(err, self.secret.as_deref()));
-            }
-            if self.feed.delivered != before {
-                // `[` + the event + `]`: the event alone.
-                return Ok(out.map(|array| array[1..array.len() - 1].to_owned()));
+        while let Some(step) = self.step_one(true)? {
+            if let Some(out) = step {
+                return Ok(Some(out));
             }
         }
         Ok(None)
@@ -374,18 +392,11 @@ impl MessagesStream {
     /// error at the event that caused it, as `next()` does.
     #[wasm_bindgen(js_name = applyNext)]
     pub fn apply_next(&mut self) -> Result<u8, JsValue> {
-        let Some((event, data)) = self.stepper.as_mut().and_then(super::step::Stepper::pop) else {
-            return Ok(0);
-        };
-        if self.feed.messages.is_done() {
-            return Ok(2);
-        }
-        let before = self.feed.delivered;
-        self.feed.apply(event.as_deref(), &data);
-        if let Some(err) = self.feed.error.take() {
-            return Err(messages_stream_error(err, self.secret.as_deref()));
-        }
-        Ok(if self.feed.delivered != before { 1 } else { 2 })
+        Ok(match self.step_one(false)? {
+            None => 0,
+            Some(Some(_)) => 1,
+            Some(None) => 2,
+        })
     }
 
     /// Whether `message_stop` (or a proxy's `[DONE]`) has been applied.
