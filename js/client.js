@@ -212,10 +212,10 @@ export function bindClient(wasm) {
      * @param {import("./convert-types.js").Conversion | null} [conversion]  the body is the other protocol's
      * @param {string} [model]  for the meter
      */
-    _pump(protocol, attempt, options, stepwise, conversion = null, model = undefined) {
+    _pump(protocol, attempt, options, stepwise, conversion = null, model = undefined, deltasOnly = false) {
       const p = PROTOCOLS[protocol];
       const make = conversion ? () => p.via(this.#core) : () => p.stream(this.#core);
-      return new Pump(make, p.snapshot, attempt, options.idleTimeout ?? this.idleTimeout, { stepwise, conversion, onEnd: (/** @type {string} */ text) => this.models._record(model, text) });
+      return new Pump(make, p.snapshot, attempt, options.idleTimeout ?? this.idleTimeout, { stepwise, deltasOnly, conversion, onEnd: (/** @type {string} */ text) => this.models._record(model, text) });
     }
 
     /**
@@ -223,8 +223,10 @@ export function bindClient(wasm) {
      * @param {"chat" | "messages"} protocol @param {any} params @param {RequestOptions} options
      */
     async _create(protocol, params, options) {
+      const { accumulate = true } = options;
+      if (typeof accumulate !== "boolean") throw new ModelwireError(`invalid option accumulate: expected a boolean, got ${typeof accumulate}`);
       const { attempt, stream, conversion, model } = await this._send(protocol, params, options);
-      if (stream) return new Stream(this._pump(protocol, attempt, options, true, conversion, model));
+      if (stream) return new Stream(this._pump(protocol, attempt, options, true, conversion, model, !accumulate));
       attempt.release();
       const text = await attempt.response.text();
       const result = withRequestId(conversion ? convertResponse(wasm, conversion, text) : parseBody(text), attempt.requestId);

@@ -114,6 +114,14 @@ export interface RequestOptions {
   strictConversion?: boolean | LossKind[];
   /** Overrides the client's `checkCapabilities` for this call. */
   checkCapabilities?: boolean | "fetch";
+  /**
+   * `create({ stream: true })` only. `true` (default): the stream keeps the result so far, for
+   * `currentCompletion()` / `currentMessage()` and the `partial` of a `StreamError`. `false`: it keeps
+   * none of the deltas' text (usage and finish reasons are still kept, for the meter), so that memory
+   * stays constant however long the stream, as openai-node's and the Anthropic SDK's `Stream`;
+   * `currentCompletion()` then throws and `partial` is `undefined`. Every chunk is delivered the same.
+   */
+  accumulate?: boolean;
 }
 
 /** What every result carries besides its data (non-enumerable, as in openai-node). */
@@ -173,10 +181,11 @@ export declare class Stream<T> implements AsyncIterable<T> {
   toReadableStream(): ReadableStream<Uint8Array>;
   /**
    * The completion accumulated from the chunks delivered so far (choices by index,
-   * tool calls by index, content and reasoning concatenated, last usage).
+   * tool calls by index, content and reasoning concatenated, last usage). Throws
+   * `ModelwireError` for a stream created with `accumulate: false`.
    */
   currentCompletion(): ChatCompletion;
-  /** Messages: the message accumulated from the events delivered so far. */
+  /** Messages: the message accumulated from the events delivered so far (throws as `currentCompletion()`). */
   currentMessage(): Message;
   /** Sent through the other protocol: what did not carry over (the stream's part so far). */
   readonly conversion: Conversion | undefined;
@@ -401,8 +410,11 @@ export type StreamErrorCode =
 /** A failure after the stream began. Nothing is retried once bytes reached the caller. */
 export declare class StreamError extends APIError {
   readonly code: StreamErrorCode;
-  /** Everything received before the failure, accumulated. */
-  readonly partial: ChatCompletion | Message;
+  /**
+   * Everything received before the failure, accumulated. `undefined` only for a stream created
+   * with `accumulate: false`, which keeps nothing (its chunks were all delivered before the error).
+   */
+  readonly partial: ChatCompletion | Message | undefined;
   /** For `server_error`: the class the server's error maps to (`RateLimitError`, …). */
   readonly kind: string | undefined;
 }

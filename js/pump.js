@@ -20,9 +20,11 @@ import { BodyReader } from "./transport.js";
  * @property {boolean} done
  * @property {(chunks: boolean, events: boolean) => void} collect
  * @property {() => void} stepwise
+ * @property {() => void} deltasOnly
  * @property {() => string | undefined} next
  * @property {() => string | undefined} [previewEvents]  Messages: a network chunk's events as one JSON array
  * @property {() => number} [applyNext]  Messages: applies the next previewed event (1 delivered, 2 not, 0 none)
+ * @property {() => string | undefined} usageJson  the last usage, for the meter
  * @property {() => string | undefined} takeChunks
  * @property {() => string | undefined} takeEvents
  * @property {() => void} free
@@ -55,13 +57,15 @@ export class Pump {
   #snapshot;
   #idleTimeout;
   #stepwise;
+  /** The wasm stream keeps none of the deltas' text (`accumulate: false`): no snapshot, no partial. */
+  #deltasOnly;
   #collect = { chunks: false, events: false };
   /** @type {import("./convert-types.js").Conversion | null} */
   #conversion;
   /** The stream conversion's losses, kept when the wasm stream is freed. */
   /** @type {string | undefined} */
   #finalDropped;
-  /** @type {((finalJson: string) => unknown) | undefined} */
+  /** @type {((usageJson: string) => unknown) | undefined} `{"usage": …}` at the end */
   #onEnd;
   /** What `mode.onEnd` returned at the end (the request's cost). */
   /** @type {unknown} */
@@ -72,8 +76,9 @@ export class Pump {
    * @param {(wasm: any) => string} snapshot  the accumulated result as JSON text
    * @param {Attempt} attempt
    * @param {number | undefined} idleTimeout
-   * @param {{ stepwise?: boolean, events?: boolean, conversion?: import("./convert-types.js").Conversion | null, onEnd?: (finalJson: string) => unknown }} [mode]
-   *   `conversion`: the body is the other protocol's, converted in wasm (`droppedJson()`)
+   * @param {{ stepwise?: boolean, events?: boolean, deltasOnly?: boolean, conversion?: import("./convert-types.js").Conversion | null, onEnd?: (usageJson: string) => unknown }} [mode]
+   *   `conversion`: the body is the other protocol's, converted in wasm (`droppedJson()`);
+   *   `deltasOnly`: keep none of the deltas' text, so that memory stays constant (`accumulate: false`)
    */
   constructor(make, snapshot, attempt, idleTimeout, mode = {}) {
     this.#make = make;
@@ -81,6 +86,7 @@ export class Pump {
     this.#onEnd = mode.onEnd;
     this.#snapshot = snapshot;
     this.#stepwise = !!mode.stepwise;
+    this.#deltasOnly = !!mode.deltasOnly;
     this.#attempt = attempt;
     this.#idleTimeout = idleTimeout;
     this.#wasm = this.#fresh();
@@ -91,11 +97,17 @@ export class Pump {
   #fresh() {
     const wasm = this.#make();
     if (this.#stepwise) wasm.stepwise();
+    if (this.#deltasOnly) wasm.deltasOnly();
     return wasm;
   }
 
   get stepwise() {
     return this.#stepwise;
+  }
+
+  /** Whether the result is accumulated (`snapshotJson()`, errors' `partial`). */
+  get accumulates() {
+    return !this.#deltasOnly;
   }
 
   get response() {
@@ -310,7 +322,7 @@ export class Pump {
   }
 
   #partial() {
-    return JSON.parse(this.snapshotJson());
+    return this.#deltasOnly ? undefined : JSON.parse(this.snapshotJson());
   }
 
   /** @param {unknown} err */
@@ -333,7 +345,10 @@ export class Pump {
     this.#final = this.#snapshot(wasm);
     this.#finalDropped = wasm.droppedJson?.();
     // However it ended (done, failed, aborted): the meter counts the usage that arrived.
-    this.cost = this.#onEnd?.(this.#final);
+    // Only the usage goes back into wasm: the whole result would be copied in again
+    // (up to three bytes per character), and wasm memory keeps its high-water mark.
+    const usage = wasm.usageJson();
+    this.cost = this.#onEnd?.(`{"usage":${usage ?? "null"}}`);
     this.#wasm = null;
     wasm.free();
     this.#attempt.release();

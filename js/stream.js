@@ -2,6 +2,8 @@
 // events of a Messages one) as an async iterable, as the official SDKs'
 // `Stream`, plus the result accumulated so far.
 
+import { ModelwireError } from "./errors.js";
+
 /** @typedef {import("./pump.js").Pump} Pump */
 
 const encoder = new TextEncoder();
@@ -30,11 +32,19 @@ export class Stream {
 
   /** Chat Completions: the completion accumulated from the chunks delivered so far. */
   currentCompletion() {
-    return JSON.parse(this.#pump.snapshotJson());
+    return this.#snapshot("currentCompletion");
   }
 
   /** Messages: the message accumulated from the events delivered so far. */
   currentMessage() {
+    return this.#snapshot("currentMessage");
+  }
+
+  /** @param {string} method */
+  #snapshot(method) {
+    if (!this.#pump.accumulates) {
+      throw new ModelwireError(`${method}() needs the accumulated result, and this stream was created with \`accumulate: false\``);
+    }
     return JSON.parse(this.#pump.snapshotJson());
   }
 

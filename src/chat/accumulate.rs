@@ -64,6 +64,10 @@ pub struct ChatAccumulator {
     /// place: Baseten sends a running total on every chunk.
     usage: Option<String>,
     done: bool,
+    /// Set by [`ChatAccumulator::deltas_only`]: the text of the deltas
+    /// (content, refusal, reasoning, tool arguments, logprobs) goes to the
+    /// sink only, so that memory stays constant however long the stream.
+    deltas_only: bool,
 }
 
 #[derive(Debug, Default)]
@@ -106,6 +110,20 @@ impl ChatAccumulator {
     /// An empty accumulator.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An accumulator that keeps what a stream needs to go on and to be
+    /// metered (ids, roles, names, finish reasons, usage, the other fields)
+    /// but not the text the deltas carry: that goes to the sink only. Its
+    /// memory stays constant over a stream of any length, and
+    /// [`completion_json`](Self::completion_json) gives the completion
+    /// without its text (`content`, `refusal` and reasoning `null`, tool
+    /// arguments `""`, `logprobs` `null`).
+    pub fn deltas_only() -> Self {
+        Self {
+            deltas_only: true,
+            ..Self::default()
+        }
     }
 
     /// Whether a chunk has been applied (until then, a retry loses nothing).
@@ -161,9 +179,10 @@ impl ChatAccumulator {
             held.clear();
             held.push_str(usage.get());
         }
+        let keep = !self.deltas_only;
         for choice in chunk.choices.into_iter().flatten() {
             let index = choice.index.unwrap_or(0);
-            self.choice(index).apply(choice, sink);
+            self.choice(index).apply(choice, keep, sink);
         }
     }
 
@@ -182,10 +201,20 @@ impl ChatAccumulator {
         &mut self.choices[at]
     }
 
+    /// The last `usage` received, as raw JSON (what
+    /// [`completion_json`](Self::completion_json) has as `usage`, without
+    /// writing the whole completion).
+    pub fn usage_json(&self) -> Option<&str> {
+        self.usage.as_deref()
+    }
+
     /// The completion so far as `chat.completion` JSON: the final one after
     /// `[DONE]`, or what arrived before a failure or a cut.
     pub fn completion_json(&self) -> String {
-        let mut out = String::with_capacity(256);
+        // Sized up front: a long stream's text would otherwise be copied at
+        // every doubling, and wasm memory keeps the high-water mark.
+        let text: usize = self.choices.iter().map(ChoiceState::text_len).sum();
+        let mut out = String::with_capacity(512 + text + text / 8);
         out.push_str("{\"object\":\"chat.completion\"");
         if let Some(id) = &self.id {
             out.push_str(",\"id\":");
@@ -207,33 +236,56 @@ impl ChatAccumulator {
 }
 
 impl ChoiceState {
-    fn apply(&mut self, choice: chunk::Choice<'_>, sink: &mut impl ChatSink) {
+    /// The bytes of text kept, about what [`write`](Self::write) writes of them.
+    fn text_len(&self) -> usize {
+        let texts = [
+            &self.content,
+            &self.refusal,
+            &self.reasoning_content,
+            &self.reasoning,
+        ];
+        let logprobs = self.logprobs.iter().flat_map(|l| [&l.content, &l.refusal]);
+        texts.into_iter().flatten().map(String::len).sum::<usize>()
+            + self
+                .tool_calls
+                .iter()
+                .map(|c| c.arguments.len() + 64)
+                .sum::<usize>()
+            + logprobs
+                .flatten()
+                .flatten()
+                .map(|e| e.get().len() + 1)
+                .sum::<usize>()
+    }
+
+    /// `keep`: append the deltas' text (false: [`ChatAccumulator::deltas_only`]).
+    fn apply(&mut self, choice: chunk::Choice<'_>, keep: bool, sink: &mut impl ChatSink) {
         let index = self.index;
         if let Some(delta) = choice.delta {
             if let Some(role) = non_empty(&delta.role) {
                 self.role = Some(role.to_owned());
             }
             if let Some(text) = &delta.content {
-                append(&mut self.content, text.as_str());
+                append(&mut self.content, text.as_str(), keep);
                 sink.content(index, text.as_str());
             }
             if let Some(text) = &delta.refusal {
-                append(&mut self.refusal, text.as_str());
+                append(&mut self.refusal, text.as_str(), keep);
                 sink.refusal(index, text.as_str());
             }
             if let Some(text) = &delta.reasoning_content {
-                append(&mut self.reasoning_content, text.as_str());
+                append(&mut self.reasoning_content, text.as_str(), keep);
                 sink.reasoning(index, text.as_str());
             }
             if let Some(text) = &delta.reasoning {
-                append(&mut self.reasoning, text.as_str());
+                append(&mut self.reasoning, text.as_str(), keep);
                 // Some servers send both names with the same text: report it once.
                 if delta.reasoning_content.is_none() {
                     sink.reasoning(index, text.as_str());
                 }
             }
             for call in delta.tool_calls.into_iter().flatten() {
-                self.tool_call(call, sink);
+                self.tool_call(call, keep, sink);
             }
             self.message_extra.merge(&delta.extra);
         }
@@ -241,7 +293,7 @@ impl ChoiceState {
             self.finish_reason = Some(reason.to_owned());
             sink.finish(index, reason);
         }
-        if let Some(logprobs) = choice.logprobs {
+        if let Some(logprobs) = choice.logprobs.filter(|_| keep) {
             let state = self.logprobs.get_or_insert_with(Default::default);
             extend(&mut state.content, logprobs.content);
             extend(&mut state.refusal, logprobs.refusal);
@@ -249,7 +301,7 @@ impl ChoiceState {
         self.extra.merge(&choice.extra);
     }
 
-    fn tool_call(&mut self, call: chunk::ToolCall<'_>, sink: &mut impl ChatSink) {
+    fn tool_call(&mut self, call: chunk::ToolCall<'_>, keep: bool, sink: &mut impl ChatSink) {
         let index = call.index.unwrap_or(0);
         let (at, new) = match self.tool_calls.binary_search_by_key(&index, |c| c.index) {
             Ok(at) => (at, false),
@@ -297,7 +349,9 @@ impl ChoiceState {
             );
         }
         if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-            state.arguments.push_str(&fragment);
+            if keep {
+                state.arguments.push_str(&fragment);
+            }
             sink.tool_arguments(self.index, index, &fragment);
         }
     }
@@ -382,8 +436,10 @@ fn non_empty<'s>(value: &'s Option<Str<'_>>) -> Option<&'s str> {
     value.as_ref().map(Str::as_str).filter(|s| !s.is_empty())
 }
 
-fn append(field: &mut Option<String>, text: &str) {
-    field.get_or_insert_with(String::new).push_str(text);
+fn append(field: &mut Option<String>, text: &str, keep: bool) {
+    if keep {
+        field.get_or_insert_with(String::new).push_str(text);
+    }
 }
 
 fn extend(field: &mut Option<Vec<Box<RawValue>>>, entries: Option<Vec<&RawValue>>) {

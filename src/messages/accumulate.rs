@@ -94,6 +94,9 @@ pub struct MessagesAccumulator {
     done: bool,
     /// Events of unknown types, `(type, data)`, in arrival order.
     unknown: Vec<(String, String)>,
+    /// Set by [`MessagesAccumulator::deltas_only`]: what the deltas carry
+    /// goes to the sink only.
+    deltas_only: bool,
 }
 
 #[derive(Debug, Default)]
@@ -134,6 +137,21 @@ impl MessagesAccumulator {
     /// An empty accumulator.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An accumulator that keeps what a stream needs to go on and to be
+    /// metered (the message's fields, each block's type, id and name, stop
+    /// reason, usage) but not what the deltas carry (text, thinking, input
+    /// JSON, citations) nor unknown events: those go to the sink only. Its
+    /// memory stays constant over a stream of any length (given a bounded
+    /// number of blocks), [`message_json`](Self::message_json) gives the
+    /// message without the streamed text, and tool input JSON is not
+    /// checked at `content_block_stop` (it is not kept).
+    pub fn deltas_only() -> Self {
+        Self {
+            deltas_only: true,
+            ..Self::default()
+        }
     }
 
     /// Whether `message_stop` arrived. A stream that ended without it was
@@ -257,7 +275,9 @@ impl MessagesAccumulator {
 
     fn unknown_event(&mut self, kind: &str, data: &str, sink: &mut impl MessagesSink) {
         sink.unknown_event(kind, data);
-        self.unknown.push((kind.to_owned(), data.to_owned()));
+        if !self.deltas_only {
+            self.unknown.push((kind.to_owned(), data.to_owned()));
+        }
     }
 
     fn message_start(&mut self, event: Event<'_>, sink: &mut impl MessagesSink) {
@@ -304,7 +324,7 @@ impl MessagesAccumulator {
             return;
         };
         let at = self.at(index);
-        self.blocks[at].apply(index, delta, sink);
+        self.blocks[at].apply(index, delta, !self.deltas_only, sink);
     }
 
     fn block_stop(
@@ -400,12 +420,24 @@ impl MessagesAccumulator {
         }
     }
 
+    /// The usage so far as a JSON object (what
+    /// [`message_json`](Self::message_json) has as `usage`, without writing
+    /// the whole message).
+    pub fn usage_json(&self) -> Option<String> {
+        let usage = self.usage.as_ref()?;
+        let mut out = String::new();
+        usage.write_object(&mut out);
+        Some(out)
+    }
+
     /// The message so far as Message JSON: the final one after
     /// `message_stop`, or what arrived before a failure or a cut. A tool
     /// block whose input JSON has not (or not validly) reached its
     /// `content_block_stop` has `"input": null`.
     pub fn message_json(&self) -> String {
-        let mut out = String::with_capacity(256);
+        // Sized up front, as `ChatAccumulator::completion_json`.
+        let text: usize = self.blocks.iter().map(BlockState::text_len).sum();
+        let mut out = String::with_capacity(512 + text + text / 8);
         out.push('{');
         // Without message_start (a server that skips it) the result is
         // still recognisably a message.
@@ -439,6 +471,21 @@ impl MessagesAccumulator {
 }
 
 impl BlockState {
+    /// The bytes of text kept, about what [`write`](Self::write) writes of them.
+    fn text_len(&self) -> usize {
+        let texts = [&self.text, &self.thinking, &self.signature];
+        texts.into_iter().flatten().map(String::len).sum::<usize>()
+            + self.json.len()
+            + self.input.as_ref().map_or(0, |i| i.get().len())
+            + self
+                .citations
+                .iter()
+                .flatten()
+                .map(|c| c.get().len() + 1)
+                .sum::<usize>()
+            + 64
+    }
+
     fn start(index: u32, block: event::Block<'_>) -> Self {
         let mut state = BlockState {
             index,
@@ -481,17 +528,28 @@ impl BlockState {
             .map(|s| s.0.into_owned())
     }
 
-    fn apply(&mut self, index: u32, delta: event::Delta<'_>, sink: &mut impl MessagesSink) {
+    /// `keep`: append what the delta carries (false: [`MessagesAccumulator::deltas_only`]).
+    fn apply(
+        &mut self,
+        index: u32,
+        delta: event::Delta<'_>,
+        keep: bool,
+        sink: &mut impl MessagesSink,
+    ) {
         let kind = delta.kind.as_ref().map_or("", Str::as_str);
         match kind {
             "text_delta" => {
                 let text = delta.text.as_ref().map_or("", Str::as_str);
-                self.text.get_or_insert_with(String::new).push_str(text);
+                if keep {
+                    self.text.get_or_insert_with(String::new).push_str(text);
+                }
                 sink.text(index, text);
             }
             "thinking_delta" => {
                 let text = delta.thinking.as_ref().map_or("", Str::as_str);
-                self.thinking.get_or_insert_with(String::new).push_str(text);
+                if keep {
+                    self.thinking.get_or_insert_with(String::new).push_str(text);
+                }
                 sink.thinking(index, text);
             }
             "signature_delta" => {
@@ -502,7 +560,9 @@ impl BlockState {
             "input_json_delta" => {
                 let fragment = delta.partial_json.as_ref().map_or("", Str::as_str);
                 if !fragment.is_empty() {
-                    self.json.push_str(fragment);
+                    if keep {
+                        self.json.push_str(fragment);
+                    }
                     // More input after a stop reopens the block.
                     self.stopped = false;
                     self.parsed = false;
@@ -511,9 +571,11 @@ impl BlockState {
             }
             "citations_delta" => {
                 if let Some(citation) = delta.citation {
-                    self.citations
-                        .get_or_insert_with(Vec::new)
-                        .push(citation.to_owned());
+                    if keep {
+                        self.citations
+                            .get_or_insert_with(Vec::new)
+                            .push(citation.to_owned());
+                    }
                     sink.citation(index, citation.get());
                 }
             }

@@ -353,6 +353,15 @@ impl ChatStream {
         self.stepper.get_or_insert_with(Default::default);
     }
 
+    /// Stops keeping the deltas' text (before the first `push`): it still
+    /// reaches `next()`, `takeChunks()` and `takeEvents()`, but memory stays
+    /// constant however long the stream, and `completionJson()` gives the
+    /// result without it (ids, finish or stop reasons and usage are kept).
+    #[wasm_bindgen(js_name = deltasOnly)]
+    pub fn set_deltas_only(&mut self) {
+        self.feed.chat = ChatAccumulator::deltas_only();
+    }
+
     /// Step-by-step mode: applies the next decoded event and returns its
     /// chunk as JSON text (deltas go to `takeEvents()`), or `undefined` when
     /// none is waiting. Throws the stream's error at the event that caused it.
@@ -391,6 +400,13 @@ impl ChatStream {
     #[wasm_bindgen(getter)]
     pub fn started(&self) -> bool {
         self.feed.chat.is_started()
+    }
+
+    /// The last usage received, as JSON text (`undefined` before any): what
+    /// the meter needs, without copying the whole completion.
+    #[wasm_bindgen(js_name = usageJson)]
+    pub fn usage_json(&self) -> Option<String> {
+        self.feed.chat.usage_json().map(str::to_owned)
     }
 
     /// The completion so far, as `chat.completion` JSON text.

@@ -356,6 +356,15 @@ impl MessagesStream {
         self.stepper.get_or_insert_with(Default::default);
     }
 
+    /// Stops keeping the deltas' text (before the first `push`): it still
+    /// reaches `next()`, `takeChunks()` and `takeEvents()`, but memory stays
+    /// constant however long the stream, and `messageJson()` gives the
+    /// result without it (ids, finish or stop reasons and usage are kept).
+    #[wasm_bindgen(js_name = deltasOnly)]
+    pub fn set_deltas_only(&mut self) {
+        self.feed.messages = MessagesAccumulator::deltas_only();
+    }
+
     /// Step-by-step mode: applies decoded events until one reaches the
     /// caller and returns it as JSON text (a non-JSON unknown event as
     /// `{type, data}`), or `undefined` when none is waiting. Throws the
@@ -409,6 +418,13 @@ impl MessagesStream {
     #[wasm_bindgen(getter)]
     pub fn started(&self) -> bool {
         self.feed.started
+    }
+
+    /// The usage so far, as JSON text (`undefined` before any): what the
+    /// meter needs, without copying the whole message.
+    #[wasm_bindgen(js_name = usageJson)]
+    pub fn usage_json(&self) -> Option<String> {
+        self.feed.messages.usage_json()
     }
 
     /// The message so far, as Message JSON text.

@@ -78,6 +78,14 @@ export async function streaming(params: ChatCompletionCreateParams): Promise<Com
   return usage;
 }
 
+/** A long stream in constant memory: every chunk, nothing kept. */
+export async function longStream(params: ChatCompletionCreateParams): Promise<number> {
+  const stream = await client.chat.completions.create({ ...params, stream: true }, { accumulate: false, signal: null });
+  let characters = 0;
+  for await (const chunk of stream) characters += chunk.choices[0]?.delta?.content?.length ?? 0;
+  return characters;
+}
+
 export function rejected(messages: ChatCompletionMessageParam[]): void {
   // @ts-expect-error a non-streaming request cannot say stream: true
   const streamingParams: ChatCompletionCreateParamsNonStreaming = { model: "m", messages, stream: true };

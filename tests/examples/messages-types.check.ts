@@ -160,7 +160,7 @@ export async function runner(): Promise<Message> {
     .on("error", (error) => {
       if (error instanceof StreamError) {
         const code: StreamErrorCode = error.code;
-        const partial: ChatCompletion | Message = error.partial;
+        const partial: ChatCompletion | Message | undefined = error.partial;
         void [code, partial];
       }
     })
