@@ -144,56 +144,70 @@ export class Pump {
   }
 
   /**
-   * Reads and feeds one network chunk. Returns `false` at the end. In batch
-   * mode, what it produced is then in `takeChunks()` / `takeEvents()` (also
-   * when it throws: take them before rethrowing); in step mode, take it
-   * with `next()` until that returns `undefined`.
+   * Reads and feeds one network chunk (in batch mode collecting nothing, as
+   * many as come until something is collected or the end). Returns `false` at
+   * the end. In batch mode, what it produced is then in `takeChunks()` /
+   * `takeEvents()` (also when it throws: take them before rethrowing); in step
+   * mode, take it with `next()` until that returns `undefined`.
    * @returns {Promise<boolean>}
    */
   async step() {
-    const wasm = this.#wasm;
-    if (this.#deferred !== undefined) {
-      const err = this.#deferred;
-      this.#deferred = undefined;
-      throw this.#fail(err);
-    }
-    if (!wasm || this.done) return false;
-    if (this.#finished || (this.#stepwise && wasm.done)) {
-      this.#close();
-      return false;
-    }
-    /** @type {Uint8Array | null} */
-    let bytes;
-    try {
-      bytes = await this.#reader.read();
-    } catch (cause) {
-      if (!wasm.started && this.#reader.stopped !== "abort" && (await this.#retried(cause))) return true;
-      throw this.#fail(this.#readError(cause));
-    }
-    try {
-      if (bytes === null) {
-        const how = wasm.finish();
-        if (how === "cut") {
-          throw new StreamError("The stream ended in the middle of an event.", this.#fields("incomplete"));
-        }
-        // Step mode: what finish() applied is still to be taken.
-        if (this.#stepwise) {
-          this.#finished = true;
-          return true;
-        }
+    for (;;) {
+      const wasm = this.#wasm;
+      if (this.#deferred !== undefined) {
+        const err = this.#deferred;
+        this.#deferred = undefined;
+        throw this.#fail(err);
+      }
+      if (!wasm || this.done) return false;
+      if (this.#finished || (this.#stepwise && wasm.done)) {
         this.#close();
         return false;
       }
-      if (wasm.push(bytes) && !this.#stepwise) this.#close();
-      if (this.#stepwise) this.#preview(wasm);
-      return true;
-    } catch (err) {
-      if (this.#stepwise) {
-        // Events decoded before the failure are still to be taken.
-        this.#deferred = err;
-        return true;
+      /** @type {Uint8Array | null} */
+      let bytes;
+      try {
+        bytes = await this.#reader.read();
+      } catch (cause) {
+        if (!wasm.started && this.#reader.stopped !== "abort" && (await this.#retried(cause))) return true;
+        throw this.#fail(this.#readError(cause));
       }
-      throw this.#fail(err);
+      try {
+        if (bytes === null) {
+          const how = wasm.finish();
+          if (how === "cut") {
+            throw new StreamError("The stream ended in the middle of an event.", this.#fields("incomplete"));
+          }
+          // Step mode: what finish() applied is still to be taken.
+          if (this.#stepwise) {
+            this.#finished = true;
+            return true;
+          }
+          this.#close();
+          return false;
+        }
+        if (this.#stepwise) {
+          wasm.push(bytes);
+          this.#preview(wasm);
+          return true;
+        }
+        if (wasm.push(bytes)) {
+          this.#close();
+          return true;
+        }
+      } catch (err) {
+        if (this.#stepwise) {
+          // Events decoded before the failure are still to be taken.
+          this.#deferred = err;
+          return true;
+        }
+        throw this.#fail(err);
+      }
+      // Batch mode collecting nothing (a runner awaiting only its final result): the
+      // caller has nothing to take, so read on here, one await per network chunk
+      // instead of three. Collecting is checked again after each chunk, so a listener
+      // added meanwhile gets its chunks from the next one.
+      if (this.#collect.chunks || this.#collect.events) return true;
     }
   }
 
