@@ -114,6 +114,7 @@ export const LEANEST = "eventsource-parser + JSON.parse";
 export const OPENAI_CREATE = "openai create() + hand accumulation";
 export const OPENAI_STREAM = "openai stream() → finalChatCompletion()";
 const MW_CREATE = "modelwire Client create() + currentCompletion()";
+const MW_CREATE_LEAN = "modelwire create({accumulate: false}) + hand accumulation";
 const MW_STREAM = "modelwire stream() → finalChatCompletion()";
 const FLOOR = "floor (read body + decode + scan)";
 
@@ -161,6 +162,17 @@ export const candidates = [
       const result = fromCompletion(stream.currentCompletion());
       result.seen = seen;
       return result;
+    },
+  },
+  {
+    // The same work as openai's create() row: chunks out, accumulated by the caller.
+    name: MW_CREATE_LEAN,
+    enabled: hasClient,
+    async run(ctx) {
+      const stream = await ctx.modelwire.chat.completions.create({ ...ctx.params, stream: true }, { accumulate: false });
+      const acc = emptyResult();
+      for await (const chunk of stream) accumulate(acc, chunk);
+      return acc;
     },
   },
   {

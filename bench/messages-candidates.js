@@ -166,6 +166,16 @@ export const candidates = [
     },
   },
   {
+    // The same work as the SDK's create() row: events out, accumulated by the caller.
+    name: "modelwire create({accumulate: false}) + hand accumulation",
+    async run(ctx) {
+      const stream = await ctx.modelwire.messages.create({ ...ctx.params, stream: true }, { accumulate: false });
+      const acc = emptyAcc();
+      for await (const event of stream) accumulate(acc, event);
+      return acc.message;
+    },
+  },
+  {
     name: "modelwire stream() → finalMessage()",
     async run(ctx) {
       return ctx.modelwire.messages.stream(ctx.params).finalMessage();

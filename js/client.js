@@ -226,7 +226,7 @@ export function bindClient(wasm) {
       const { accumulate = true } = options;
       if (typeof accumulate !== "boolean") throw new ModelwireError(`invalid option accumulate: expected a boolean, got ${typeof accumulate}`);
       const { attempt, stream, conversion, model } = await this._send(protocol, params, options);
-      if (stream) return new Stream(this._pump(protocol, attempt, options, true, conversion, model, !accumulate));
+      if (stream) return new Stream(this._pump(protocol, attempt, options, accumulate, conversion, model, !accumulate));
       attempt.release();
       const text = await attempt.response.text();
       const result = withRequestId(conversion ? convertResponse(wasm, conversion, text) : parseBody(text), attempt.requestId);

@@ -12,7 +12,7 @@ export class Stream {
   #pump;
   #used = false;
 
-  /** @param {Pump} pump  in step mode */
+  /** @param {Pump} pump  in step mode, or in batch mode collecting chunks when it does not accumulate */
   constructor(pump) {
     this.#pump = pump;
   }
@@ -68,9 +68,15 @@ export class Stream {
         } catch (err) {
           failure = err;
         }
-        // One event at a time, so that currentCompletion() and an error
-        // belong to exactly the chunk just delivered.
-        for (let chunk = pump.next(); chunk !== undefined; chunk = pump.next()) yield chunk;
+        if (pump.stepwise) {
+          // One event at a time, so that currentCompletion() and an error
+          // belong to exactly the chunk just delivered.
+          for (let chunk = pump.next(); chunk !== undefined; chunk = pump.next()) yield chunk;
+        } else {
+          // `accumulate: false`: no snapshot to keep exact, so each network chunk's
+          // chunks come out of wasm at once (before its error, if any).
+          for (const chunk of pump.takeChunks()) yield chunk;
+        }
         if (failure !== undefined) throw failure;
         if (!more) break;
       }
