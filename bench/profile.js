@@ -2,7 +2,7 @@
 // CPU profiler and prints self time by function and by file (issue 8's profiles).
 //
 //   node bench/profile.js messages-create [one|16k]     (default: one event per chunk)
-//   node bench/profile.js chat-create | chat-stream | messages-stream
+//   node bench/profile.js chat-create | chat-stream | messages-stream | messages-create-lean
 import { Session } from "node:inspector/promises";
 import * as modelwire from "modelwire";
 import { fetchOf } from "./common.js";
@@ -24,6 +24,11 @@ const RUNS = {
   "messages-create": async () => {
     let n = 0;
     for await (const event of await client.messages.create({ ...params, stream: true })) if (event.type === "content_block_delta") n += event.delta.text.length;
+    return n;
+  },
+  "messages-create-lean": async () => {
+    let n = 0;
+    for await (const event of await client.messages.create({ ...params, stream: true }, { accumulate: false })) if (event.type === "content_block_delta") n += event.delta.text.length;
     return n;
   },
   "messages-stream": async () => (await client.messages.stream(params).finalMessage()).content.length,

@@ -164,6 +164,32 @@ test("a connection dropped mid-stream in the page → StreamError connection_los
   assert.equal(chatLog().length, 1, "no retry after chunks reached the caller");
 });
 
+test("accumulate: false in the page: the same content, no snapshot; a drop delivers the chunks before it, partial undefined", async () => {
+  const body = { ...params("Explain backpropagation."), stream: true };
+  const response = await fetch(`${emu.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const blocks = sseBlocks(Buffer.from(await response.arrayBuffer()));
+  const contentOf = (/** @type {typeof blocks} */ list) => list.map((b) => (b.data === "[DONE]" ? "" : JSON.parse(b.data).choices?.[0]?.delta?.content ?? "")).join("");
+  emu.reset();
+  const result = await run("lean", { params: params("Explain backpropagation.") });
+  assert.equal(result.content, contentOf(blocks));
+  assert.match(result.snapshot, /^ModelwireError: currentCompletion\(\) needs the accumulated result/);
+  assert.ok(result.usage?.completion_tokens > 0);
+
+  const k = blocks[Math.floor(blocks.length / 2)].end + 11;
+  emu.reset();
+  emu.configure({ streamDelayMs: 20 });
+  const dropped = await run("drop", { params: params("Explain backpropagation."), fault: `drop:${k}`, requestOptions: { accumulate: false } });
+  assert.equal(dropped.name, "StreamError", `${dropped.name}: ${dropped.message}`);
+  assert.equal(dropped.code, "connection_lost");
+  assert.equal(dropped.hasPartial, false);
+  assert.equal(dropped.delivered, contentOf(blocks.filter((b) => b.end <= k)));
+  assert.equal(dropped.keyLeaked, false);
+});
+
 test("abort mid-stream in the page → APIUserAbortError, partial keeps what arrived", async () => {
   emu.configure({ streamDelayMs: 30 });
   const result = await run("abortMidStream", { params: params(), after: 3 });

@@ -23,6 +23,7 @@ function describe(err, key) {
     requestId: err?.requestId ?? null,
     message: String(err?.message),
     partialContent: err?.partial?.choices?.[0]?.message?.content ?? null,
+    hasPartial: err?.partial !== undefined,
     keyLeaked: views.some((v) => String(v).includes(key)),
   };
 }
@@ -61,15 +62,29 @@ export const scenarios = {
     }
   },
 
-  async drop({ key, params, fault }) {
+  async drop({ key, params, fault, requestOptions = {} }) {
     const chunks = [];
     try {
-      const stream = await client(key).chat.completions.create({ ...params, stream: true }, { headers: { "x-emulator-fault": fault } });
+      const stream = await client(key).chat.completions.create({ ...params, stream: true }, { ...requestOptions, headers: { "x-emulator-fault": fault } });
       for await (const chunk of stream) chunks.push(chunk);
       return { resolved: true, chunks: chunks.length };
     } catch (err) {
       return { ...describe(err, key), delivered: contentOfChunks(chunks), chunks: chunks.length };
     }
+  },
+
+  async lean({ key, params }) {
+    const stream = await client(key).chat.completions.create({ ...params, stream: true }, { accumulate: false });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    let snapshot;
+    try {
+      stream.currentCompletion();
+      snapshot = "returned";
+    } catch (err) {
+      snapshot = err instanceof mw.ModelwireError ? `ModelwireError: ${err.message}` : String(err);
+    }
+    return { content: contentOfChunks(chunks), chunks: chunks.length, snapshot, usage: chunks.findLast((c) => c.usage)?.usage ?? null };
   },
 
   async abortMidStream({ key, params, after }) {
