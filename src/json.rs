@@ -162,6 +162,12 @@ pub(crate) use json_object;
 pub fn write_str(out: &mut String, text: &str) {
     out.reserve(text.len() + 2);
     out.push('"');
+    write_escaped(out, text);
+    out.push('"');
+}
+
+/// Appends `text` escaped for a JSON string literal, without the quotes.
+pub fn write_escaped(out: &mut String, text: &str) {
     let mut start = 0;
     for (i, byte) in text.bytes().enumerate() {
         let escape = match byte {
@@ -185,7 +191,6 @@ pub fn write_str(out: &mut String, text: &str) {
         start = i + 1;
     }
     out.push_str(&text[start..]);
-    out.push('"');
 }
 
 /// The first 120 characters of `data`, to quote it in an error message.

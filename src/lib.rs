@@ -38,6 +38,7 @@ pub mod messages;
 pub mod partial_json;
 pub mod retry;
 pub mod sse;
+pub mod text;
 pub mod validate;
 pub mod webhook;
 

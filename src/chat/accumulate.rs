@@ -3,6 +3,7 @@
 use super::ChatSink;
 use super::chunk::{self, Chunk};
 use crate::json::{ExtraFields, Str, excerpt, write_opt_str, write_str};
+use crate::text::Text;
 use serde_json::value::RawValue;
 use std::fmt;
 
@@ -74,10 +75,10 @@ pub struct ChatAccumulator {
 struct ChoiceState {
     index: u32,
     role: Option<String>,
-    content: Option<String>,
-    refusal: Option<String>,
-    reasoning_content: Option<String>,
-    reasoning: Option<String>,
+    content: Option<Text>,
+    refusal: Option<Text>,
+    reasoning_content: Option<Text>,
+    reasoning: Option<Text>,
     /// Sorted by index; a call may start at index 1 with no index 0.
     tool_calls: Vec<ToolCallState>,
     finish_reason: Option<String>,
@@ -95,7 +96,7 @@ struct ToolCallState {
     kind: Option<String>,
     name: Option<String>,
     /// `function.arguments`, or `custom.input` for a custom tool.
-    arguments: String,
+    arguments: Text,
     custom: bool,
     extra: ExtraFields,
 }
@@ -245,7 +246,7 @@ impl ChoiceState {
             &self.reasoning,
         ];
         let logprobs = self.logprobs.iter().flat_map(|l| [&l.content, &l.refusal]);
-        texts.into_iter().flatten().map(String::len).sum::<usize>()
+        texts.into_iter().flatten().map(Text::len).sum::<usize>()
             + self
                 .tool_calls
                 .iter()
@@ -362,9 +363,9 @@ impl ChoiceState {
         out.push_str(",\"message\":{\"role\":");
         write_str(out, self.role.as_deref().unwrap_or("assistant"));
         out.push_str(",\"content\":");
-        write_opt_str(out, self.content.as_deref());
+        write_opt_text(out, self.content.as_ref());
         out.push_str(",\"refusal\":");
-        write_opt_str(out, self.refusal.as_deref());
+        write_opt_text(out, self.refusal.as_ref());
         for (key, value) in [
             ("reasoning_content", &self.reasoning_content),
             ("reasoning", &self.reasoning),
@@ -373,7 +374,7 @@ impl ChoiceState {
                 out.push(',');
                 write_str(out, key);
                 out.push(':');
-                write_str(out, text);
+                text.write_json(out);
             }
         }
         if !self.tool_calls.is_empty() {
@@ -426,7 +427,7 @@ impl ToolCallState {
         write_opt_str(out, self.name.as_deref());
         out.push(',');
         out.push_str(text);
-        write_str(out, &self.arguments);
+        self.arguments.write_json(out);
         self.extra.write(out);
         out.push_str("}}");
     }
@@ -436,9 +437,16 @@ fn non_empty<'s>(value: &'s Option<Str<'_>>) -> Option<&'s str> {
     value.as_ref().map(Str::as_str).filter(|s| !s.is_empty())
 }
 
-fn append(field: &mut Option<String>, text: &str, keep: bool) {
+fn append(field: &mut Option<Text>, text: &str, keep: bool) {
     if keep {
-        field.get_or_insert_with(String::new).push_str(text);
+        field.get_or_insert_with(Text::default).push_str(text);
+    }
+}
+
+fn write_opt_text(out: &mut String, text: Option<&Text>) {
+    match text {
+        Some(text) => text.write_json(out),
+        None => out.push_str("null"),
     }
 }
 

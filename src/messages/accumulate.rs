@@ -3,6 +3,7 @@
 use super::MessagesSink;
 use super::event::{self, Event, Head};
 use crate::json::{Extra, ExtraFields, Str, excerpt, write_str};
+use crate::text::Text;
 use serde_json::value::RawValue;
 use std::fmt;
 
@@ -106,9 +107,9 @@ struct BlockState {
     /// The block's other keys (`id`, `name`, `caller`, …), plus those that
     /// deltas of unknown types assign.
     fields: ExtraFields,
-    text: Option<String>,
-    thinking: Option<String>,
-    signature: Option<String>,
+    text: Option<Text>,
+    thinking: Option<Text>,
+    signature: Option<Text>,
     citations: Option<Vec<Box<RawValue>>>,
     /// The start block's `input` (`{}` when a tool block starts without
     /// one, as llama-server's do), replaced by the parsed buffer at stop.
@@ -474,7 +475,7 @@ impl BlockState {
     /// The bytes of text kept, about what [`write`](Self::write) writes of them.
     fn text_len(&self) -> usize {
         let texts = [&self.text, &self.thinking, &self.signature];
-        texts.into_iter().flatten().map(String::len).sum::<usize>()
+        texts.into_iter().flatten().map(Text::len).sum::<usize>()
             + self.json.len()
             + self.input.as_ref().map_or(0, |i| i.get().len())
             + self
@@ -490,9 +491,9 @@ impl BlockState {
         let mut state = BlockState {
             index,
             kind: block.kind.map(|k| k.0.into_owned()),
-            text: block.text.map(|t| t.0.into_owned()),
-            thinking: block.thinking.map(|t| t.0.into_owned()),
-            signature: block.signature.map(|t| t.0.into_owned()),
+            text: block.text.map(|t| Text::from(t.as_str())),
+            thinking: block.thinking.map(|t| Text::from(t.as_str())),
+            signature: block.signature.map(|t| Text::from(t.as_str())),
             citations: block
                 .citations
                 .map(|list| list.into_iter().map(RawValue::to_owned).collect()),
@@ -541,20 +542,22 @@ impl BlockState {
             "text_delta" => {
                 let text = delta.text.as_ref().map_or("", Str::as_str);
                 if keep {
-                    self.text.get_or_insert_with(String::new).push_str(text);
+                    self.text.get_or_insert_with(Text::default).push_str(text);
                 }
                 sink.text(index, text);
             }
             "thinking_delta" => {
                 let text = delta.thinking.as_ref().map_or("", Str::as_str);
                 if keep {
-                    self.thinking.get_or_insert_with(String::new).push_str(text);
+                    self.thinking
+                        .get_or_insert_with(Text::default)
+                        .push_str(text);
                 }
                 sink.thinking(index, text);
             }
             "signature_delta" => {
                 let signature = delta.signature.as_ref().map_or("", Str::as_str);
-                self.signature = Some(signature.to_owned());
+                self.signature = Some(Text::from(signature));
                 sink.signature(index, signature);
             }
             "input_json_delta" => {
@@ -595,7 +598,7 @@ impl BlockState {
             ("signature", &delta.signature, &mut self.signature),
         ] {
             if let Some(value) = value {
-                *slot = Some(value.as_str().to_owned());
+                *slot = Some(Text::from(value.as_str()));
                 raw.set_str(key, value.as_str());
             }
         }
@@ -648,7 +651,7 @@ impl BlockState {
         ] {
             if let Some(value) = value {
                 field(out, &mut comma, name);
-                write_str(out, value);
+                value.write_json(out);
             }
         }
         if let Some(citations) = &self.citations {
