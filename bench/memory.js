@@ -38,12 +38,13 @@
 // Part 2, a ~MEMORY_GB (default 1) GB Chat Completions stream consumed by
 // iteration: generated on the fly by a ReadableStream that cycles through
 // ~16 KiB pieces of a 2,000-delta pattern (never holding the stream), read
-// by modelwire create({stream:true}) iteration and by eventsource-parser +
-// JSON.parse, each counting chunks and delta content length only, each in a
-// fresh process with default V8 flags. rss, heapUsed and wasm memory are
-// sampled every ~100 MB of input (every tenth of it when smaller). modelwire
-// accumulates the completion inside wasm (currentCompletion()), so its
-// memory may grow with the content delivered, shown beside it.
+// by modelwire create({stream:true}) iteration (by default, and with
+// accumulate: false) and by eventsource-parser + JSON.parse, each counting
+// chunks and delta content length only, each in a fresh process with default
+// V8 flags. rss, heapUsed and wasm memory are sampled every ~100 MB of input
+// (every tenth of it when smaller). By default modelwire accumulates the
+// completion inside wasm (currentCompletion()), so its memory grows with the
+// content delivered, shown beside it; with accumulate: false it keeps none.
 //
 //   node bench/memory.js                 (also: BENCH=memory npm run bench)
 //   MEMORY_GB=0.1 node bench/memory.js   (a quick check)
@@ -215,22 +216,26 @@ function bigStream(totalBytes) {
   };
 }
 
+/** modelwire's create({stream: true}) iteration, with the request options given. */
+const modelwireIteration = (options) => async (fetch) => {
+  const modelwire = await import("modelwire");
+  const client = new modelwire.Client({ apiKey: "bench", baseURL: "http://bench.invalid/v1", fetch, maxRetries: 0 });
+  return async () => {
+    const stream = await client.chat.completions.create({ model: "deepseek-ai/DeepSeek-V3.1", messages: [{ role: "user", content: "Go." }], stream: true }, options);
+    let chunks = 0;
+    let chars = 0;
+    for await (const chunk of stream) {
+      chunks++;
+      const delta = chunk.choices[0]?.delta;
+      if (delta?.content) chars += delta.content.length;
+    }
+    return { chunks, chars };
+  };
+};
+
 const CONSUMERS = {
-  "modelwire create() iteration": async (fetch) => {
-    const modelwire = await import("modelwire");
-    const client = new modelwire.Client({ apiKey: "bench", baseURL: "http://bench.invalid/v1", fetch, maxRetries: 0 });
-    return async () => {
-      const stream = await client.chat.completions.create({ model: "deepseek-ai/DeepSeek-V3.1", messages: [{ role: "user", content: "Go." }], stream: true });
-      let chunks = 0;
-      let chars = 0;
-      for await (const chunk of stream) {
-        chunks++;
-        const delta = chunk.choices[0]?.delta;
-        if (delta?.content) chars += delta.content.length;
-      }
-      return { chunks, chars };
-    };
-  },
+  "modelwire create() iteration": modelwireIteration({}),
+  "modelwire create() iteration, accumulate: false": modelwireIteration({ accumulate: false }),
   [`${LEANEST} (counting only)`]: async (fetch) => async () => {
     const response = await fetch();
     const decoder = new TextDecoder();
@@ -368,7 +373,7 @@ function printPart2(results) {
   console.log(`\n### Part 2: a ${(first.bytes / 1e9).toFixed(2)} GB Chat Completions stream consumed by iteration (generated on the fly, ~16 KiB network chunks)\n`);
   console.log(
     `Fresh process each, default V8 flags. Samples in MiB at every ~${(first.samples[0]?.atMB ?? 0).toFixed(0)} MB of input; growth = max − first sample. ` +
-      "modelwire keeps the completion accumulated (currentCompletion()) in wasm: set its growth against the content delivered.\n",
+      "By default modelwire keeps the completion accumulated (currentCompletion()) in wasm: set its growth against the content delivered. With accumulate: false it keeps none of it.\n",
   );
   console.log("| candidate | MB/s | chunks | content delivered | rss samples | rss growth | heapUsed samples | heap growth | wasm memory samples | wasm growth |");
   console.log("|---|---|---|---|---|---|---|---|---|---|");
