@@ -151,65 +151,95 @@ export class Pump {
    * mode, take it with `next()` until that returns `undefined`.
    * @returns {Promise<boolean>}
    */
-  async step() {
+  step() {
+    if (this.#stepwise || this.#collect.chunks || this.#collect.events) return this.#once();
+    return this.#readOn();
+  }
+
+  /**
+   * Batch mode collecting nothing (a runner awaiting only its final result): the
+   * caller has nothing to take per chunk, so read on here. Collecting is checked
+   * again after each chunk, so a listener added meanwhile gets its chunks from the
+   * next one.
+   * @returns {Promise<boolean>}
+   */
+  async #readOn() {
     for (;;) {
-      const wasm = this.#wasm;
-      if (this.#deferred !== undefined) {
-        const err = this.#deferred;
-        this.#deferred = undefined;
-        throw this.#fail(err);
-      }
-      if (!wasm || this.done) return false;
-      if (this.#finished || (this.#stepwise && wasm.done)) {
+      const more = await this.#once();
+      if (!more || this.done || this.#collect.chunks || this.#collect.events) return more;
+    }
+  }
+
+  /**
+   * One network chunk. Not an async function: per chunk, one `then` with
+   * handlers made once (iteration calls this for every chunk).
+   * @returns {Promise<boolean>}
+   */
+  #once() {
+    const wasm = this.#wasm;
+    if (this.#deferred !== undefined) {
+      const err = this.#deferred;
+      this.#deferred = undefined;
+      return Promise.reject(this.#fail(err));
+    }
+    if (!wasm || this.done) return Promise.resolve(false);
+    if (this.#finished || (this.#stepwise && wasm.done)) {
+      this.#close();
+      return Promise.resolve(false);
+    }
+    return this.#reader.read().then(this.#fed, this.#readFailed);
+  }
+
+  /** A read's bytes (`null` at the end) into wasm. @param {Uint8Array | null} bytes @returns {boolean} */
+  #fed = (bytes) => {
+    const wasm = this.#wasm;
+    // Ended while the read was pending (cancelled): nothing more.
+    if (!wasm || this.done) return false;
+    try {
+      if (bytes === null) {
+        const how = wasm.finish();
+        if (how === "cut") {
+          throw new StreamError("The stream ended in the middle of an event.", this.#fields("incomplete"));
+        }
+        // Step mode: what finish() applied is still to be taken.
+        if (this.#stepwise) {
+          this.#finished = true;
+          return true;
+        }
         this.#close();
         return false;
       }
-      /** @type {Uint8Array | null} */
-      let bytes;
-      try {
-        bytes = await this.#reader.read();
-      } catch (cause) {
-        if (!wasm.started && this.#reader.stopped !== "abort" && (await this.#retried(cause))) return true;
-        throw this.#fail(this.#readError(cause));
+      if (this.#stepwise) {
+        wasm.push(bytes);
+        this.#preview(wasm);
+        return true;
       }
-      try {
-        if (bytes === null) {
-          const how = wasm.finish();
-          if (how === "cut") {
-            throw new StreamError("The stream ended in the middle of an event.", this.#fields("incomplete"));
-          }
-          // Step mode: what finish() applied is still to be taken.
-          if (this.#stepwise) {
-            this.#finished = true;
-            return true;
-          }
-          this.#close();
-          return false;
-        }
-        if (this.#stepwise) {
-          wasm.push(bytes);
-          this.#preview(wasm);
-          return true;
-        }
-        if (wasm.push(bytes)) {
-          this.#close();
-          return true;
-        }
-      } catch (err) {
-        if (this.#stepwise) {
-          // Events decoded before the failure are still to be taken.
-          this.#deferred = err;
-          return true;
-        }
-        throw this.#fail(err);
+      if (wasm.push(bytes)) this.#close();
+      return true;
+    } catch (err) {
+      if (this.#stepwise) {
+        // Events decoded before the failure are still to be taken.
+        this.#deferred = err;
+        return true;
       }
-      // Batch mode collecting nothing (a runner awaiting only its final result): the
-      // caller has nothing to take, so read on here, one await per network chunk
-      // instead of three. Collecting is checked again after each chunk, so a listener
-      // added meanwhile gets its chunks from the next one.
-      if (this.#collect.chunks || this.#collect.events) return true;
+      throw this.#fail(err);
     }
-  }
+  };
+
+  /**
+   * A failed read: before any chunk arrived, the request may go again.
+   * @param {unknown} cause @returns {Promise<boolean>}
+   */
+  #readFailed = (cause) => {
+    const wasm = this.#wasm;
+    if (wasm && !wasm.started && this.#reader.stopped !== "abort") {
+      return this.#retried(cause).then((retried) => {
+        if (retried) return true;
+        throw this.#fail(this.#readError(cause));
+      });
+    }
+    throw this.#fail(this.#readError(cause));
+  };
 
   /**
    * Step mode, Messages: the events a network chunk brought, parsed with one

@@ -274,30 +274,28 @@ export class BodyReader {
   /**
    * The next chunk, or `null` at the end. Rejects with the cause when the
    * connection fails; check `stopped` for an idle timeout or an abort.
+   * Not an async function: one `then` with handlers made once, so that a
+   * read allocates no more than the reader's own promise needs.
    * @returns {Promise<Uint8Array | null>}
    */
-  async read() {
+  read() {
     const reader = this.#reader;
     if (this.#signal.aborted) {
       this.stopped ??= "abort";
       this.cancel();
-      throw this.#signal.reason;
+      return Promise.reject(this.#signal.reason);
     }
-    if (!reader) return null;
+    if (!reader) return Promise.resolve(null);
     if (this.#idle !== undefined) {
       this.#since = performance.now();
       this.#timer ??= setTimeout(this.#onTimer, this.#idle);
     }
-    /** @type {ReadableStreamReadResult<Uint8Array>} */
-    let result;
-    try {
-      result = await reader.read();
-    } catch (err) {
-      this.cancel();
-      throw this.stopped ? this.#stoppedError() : err;
-    } finally {
-      this.#since = -1;
-    }
+    return reader.read().then(this.#settled, this.#failed);
+  }
+
+  /** @param {ReadableStreamReadResult<Uint8Array>} result */
+  #settled = (result) => {
+    this.#since = -1;
     // Stopped while the read was pending (it settled as done when the reader was cancelled),
     // or just after a chunk arrived: either way nothing more is delivered.
     if (this.stopped) throw this.#stoppedError();
@@ -306,7 +304,14 @@ export class BodyReader {
       return null;
     }
     return result.value;
-  }
+  };
+
+  /** @param {unknown} err */
+  #failed = (err) => {
+    this.#since = -1;
+    this.cancel();
+    throw this.stopped ? this.#stoppedError() : err;
+  };
 
   #stoppedError() {
     return this.stopped === "abort" ? this.#signal.reason : new Error("idle timeout");
