@@ -3,6 +3,7 @@
 //
 //   node bench/profile.js messages-create [one|16k]     (default: one event per chunk)
 //   node bench/profile.js chat-create | chat-stream | messages-stream | messages-create-lean
+//   HEAP=1 node bench/profile.js …   (bytes allocated per stream, by function, instead)
 import { Session } from "node:inspector/promises";
 import * as modelwire from "modelwire";
 import { fetchOf } from "./common.js";
@@ -45,6 +46,29 @@ if (!run) throw new Error(`choose one of ${Object.keys(RUNS).join(", ")}`);
 for (let i = 0; i < 10; i++) await run();
 const session = new Session();
 session.connect();
+
+if (process.env.HEAP) {
+  // Bytes allocated per stream, by the function that allocated them (V8's sampling heap
+  // profiler, every 256 bytes on average, counting objects a GC has since collected).
+  await session.post("HeapProfiler.startSampling", { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  for (let i = 0; i < ROUNDS; i++) await run();
+  const { profile } = await session.post("HeapProfiler.stopSampling");
+  const bytes = new Map();
+  let all = 0;
+  const walk = (node) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const fn = `${functionName || "(anonymous)"} ${url.replace(/^.*\//, "")}${url ? `:${lineNumber + 1}` : ""}`;
+    bytes.set(fn, (bytes.get(fn) ?? 0) + node.selfSize);
+    all += node.selfSize;
+    node.children.forEach(walk);
+  };
+  walk(profile.head);
+  console.log(`${which}, ${chunking === "16k" ? "16 KiB chunks" : "one event per chunk"}: ${(all / ROUNDS / 1024).toFixed(0)} KiB allocated per stream (sampled over ${ROUNDS} streams)\n`);
+  console.log("| function | KiB per stream |\n|---|---|");
+  for (const [fn, n] of [...bytes].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`| ${fn} | ${(n / ROUNDS / 1024).toFixed(0)} |`);
+  process.exit(0);
+}
+
 await session.post("Profiler.enable");
 await session.post("Profiler.setSamplingInterval", { interval: 50 });
 await session.post("Profiler.start");
