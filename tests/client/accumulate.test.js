@@ -91,6 +91,22 @@ test("messages: the same events and usage, no snapshot", async () => {
   assert.equal(c.meter.requests, 2);
 });
 
+test("through the other protocol (protocol option): the same converted chunks and events", async () => {
+  for (const [protocol, via] of /** @type {const} */ ([["chat", "messages"], ["messages", "chat"]])) {
+    const c = client(emu, { protocol: via });
+    emu.reset();
+    const full = await iterate(protocol, {}, c);
+    emu.reset();
+    const lean = await iterate(protocol, { accumulate: false }, c);
+    assert.equal(full.err, undefined, `${protocol} via ${via}: ${full.err}`);
+    assert.equal(lean.err, undefined, `${protocol} via ${via}: ${lean.err}`);
+    assert.ok(lean.items.length > 5);
+    assert.deepEqual(lean.items.map(stable), full.items.map(stable), `${protocol} via ${via}`);
+    assert.equal(lean.stream.conversion?.via, via);
+    assert.equal(emu.log().at(-1).path, via === "chat" ? "/v1/chat/completions" : "/v1/messages");
+  }
+});
+
 test("a failure mid-stream: the chunks before it delivered, StreamError with partial undefined", async () => {
   for (const [protocol, spec, code] of /** @type {const} */ ([
     ["chat", "drop:900", "connection_lost"],
