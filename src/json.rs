@@ -167,9 +167,20 @@ pub fn write_str(out: &mut String, text: &str) {
 }
 
 /// Appends `text` escaped for a JSON string literal, without the quotes.
+/// Runs of bytes that need no escape are skipped eight at a time.
 pub fn write_escaped(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
     let mut start = 0;
-    for (i, byte) in text.bytes().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(word) = bytes.get(i..i + 8)
+            && let Ok(word) = <[u8; 8]>::try_from(word)
+            && !needs_escape(u64::from_le_bytes(word))
+        {
+            i += 8;
+            continue;
+        }
+        let byte = bytes[i];
         let escape = match byte {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -177,7 +188,10 @@ pub fn write_escaped(out: &mut String, text: &str) {
             b'\r' => "\\r",
             b'\t' => "\\t",
             0..=0x1f => "",
-            _ => continue,
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.push_str(&text[start..i]);
         if escape.is_empty() {
@@ -188,9 +202,21 @@ pub fn write_escaped(out: &mut String, text: &str) {
         } else {
             out.push_str(escape);
         }
-        start = i + 1;
+        i += 1;
+        start = i;
     }
     out.push_str(&text[start..]);
+}
+
+/// Whether any of the eight bytes of `word` is `"`, `\\` or below 0x20
+/// (the bit tricks of "Bit Twiddling Hacks": a byte is zero, or less than n).
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    (control | zero_in(word ^ (ONES * u64::from(b'"'))) | zero_in(word ^ (ONES * u64::from(b'\\'))))
+        != 0
 }
 
 /// The first 120 characters of `data`, to quote it in an error message.
@@ -210,6 +236,23 @@ pub fn write_opt_str(out: &mut String, text: Option<&str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_ascii_byte_at_every_offset_of_a_word_round_trips() {
+        for byte in 0u8..0x80 {
+            for at in 0..20 {
+                let mut chars: Vec<char> = "abcdéfghijklmnopqrstuvwxyz".chars().collect();
+                chars.insert(at, char::from(byte));
+                let text: String = chars.into_iter().collect();
+                let mut out = String::new();
+                write_str(&mut out, &text);
+                assert_eq!(serde_json::from_str::<String>(&out).unwrap(), text);
+                // Nothing else is escaped.
+                let plain = byte >= 0x20 && byte != b'"' && byte != b'\\';
+                assert_eq!(out.len() == text.len() + 2, plain, "{byte} at {at}");
+            }
+        }
+    }
 
     #[test]
     fn strings_round_trip_through_the_writer() {

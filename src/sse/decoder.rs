@@ -185,7 +185,7 @@ impl Block {
                 limit: self.max_data,
             });
         }
-        self.data.push_str(&String::from_utf8_lossy(value));
+        push_lossy(&mut self.data, value);
         self.data.push('\n');
         Ok(())
     }
@@ -249,7 +249,18 @@ fn split_field(line: &[u8]) -> (&[u8], &[u8]) {
 /// CR and LF are ASCII and so can never be inside a multi-byte sequence.
 fn set_lossy(buffer: &mut String, value: &[u8]) {
     buffer.clear();
-    buffer.push_str(&String::from_utf8_lossy(value));
+    push_lossy(buffer, value);
+}
+
+/// Appends `value` decoded as UTF-8, invalid sequences becoming U+FFFD.
+/// Valid text (nearly always) takes `str::from_utf8`, which checks ASCII a
+/// word at a time; `from_utf8_lossy` walks every byte and was 13 % of the
+/// native time of a Messages stream.
+fn push_lossy(buffer: &mut String, value: &[u8]) {
+    match std::str::from_utf8(value) {
+        Ok(text) => buffer.push_str(text),
+        Err(_) => buffer.push_str(&String::from_utf8_lossy(value)),
+    }
 }
 
 /// A digits-only `retry` value; absurdly long ones saturate.
