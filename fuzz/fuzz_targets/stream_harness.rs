@@ -28,6 +28,17 @@ impl Log {
             log.push(entry());
         }
     }
+
+    /// Records a push's error, if any; whether it succeeded.
+    fn outcome<T, E: std::fmt::Display>(&mut self, pushed: Result<T, E>) -> bool {
+        match pushed {
+            Ok(_) => true,
+            Err(err) => {
+                self.add(|| format!("error {err}"));
+                false
+            }
+        }
+    }
 }
 
 impl ChatSink for Log {
@@ -108,10 +119,7 @@ impl Accumulate for ChatAccumulator {
     }
     fn apply(&mut self, event: Option<&str>, data: &str, log: &mut Log) -> bool {
         let pushed = self.push(event, data, log);
-        if let Err(err) = &pushed {
-            log.add(|| format!("error {err}"));
-        }
-        pushed.is_ok()
+        log.outcome(pushed)
     }
     fn json(&self) -> String {
         self.completion_json()
@@ -124,10 +132,7 @@ impl Accumulate for MessagesAccumulator {
     }
     fn apply(&mut self, event: Option<&str>, data: &str, log: &mut Log) -> bool {
         let pushed = self.push(event, data, log);
-        if let Err(err) = &pushed {
-            log.add(|| format!("error {err}"));
-        }
-        pushed.is_ok()
+        log.outcome(pushed)
     }
     fn json(&self) -> String {
         self.message_json()

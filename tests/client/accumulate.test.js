@@ -56,11 +56,22 @@ async function iterate(protocol, options, c = client(emu)) {
   return { items, err, stream };
 }
 
+/**
+ * The same request iterated by default, then with `accumulate: false`, each on a fresh
+ * emulator state (no prompt cache hit on the second).
+ * @param {"chat" | "messages"} protocol @param {import("modelwire").RequestOptions} options
+ */
+async function fullAndLean(protocol, options = {}, c = client(emu)) {
+  emu.reset();
+  const full = await iterate(protocol, options, c);
+  emu.reset();
+  const lean = await iterate(protocol, { ...options, accumulate: false }, c);
+  return { full, lean };
+}
+
 test("chat: the same chunks and usage, no snapshot", async () => {
   const c = client(emu);
-  const full = await iterate("chat", {}, c);
-  emu.reset(); // no prompt cache hit on the second request
-  const lean = await iterate("chat", { accumulate: false }, c);
+  const { full, lean } = await fullAndLean("chat", {}, c);
   assert.equal(full.err, undefined);
   assert.equal(lean.err, undefined);
   assert.ok(lean.items.length > 10);
@@ -77,9 +88,7 @@ test("chat: the same chunks and usage, no snapshot", async () => {
 
 test("messages: the same events and usage, no snapshot", async () => {
   const c = client(emu);
-  const full = await iterate("messages", {}, c);
-  emu.reset(); // no prompt cache hit on the second request
-  const lean = await iterate("messages", { accumulate: false }, c);
+  const { full, lean } = await fullAndLean("messages", {}, c);
   assert.equal(full.err, undefined);
   assert.equal(lean.err, undefined);
   assert.ok(lean.items.length > 10);
@@ -93,11 +102,7 @@ test("messages: the same events and usage, no snapshot", async () => {
 
 test("through the other protocol (protocol option): the same converted chunks and events", async () => {
   for (const [protocol, via] of /** @type {const} */ ([["chat", "messages"], ["messages", "chat"]])) {
-    const c = client(emu, { protocol: via });
-    emu.reset();
-    const full = await iterate(protocol, {}, c);
-    emu.reset();
-    const lean = await iterate(protocol, { accumulate: false }, c);
+    const { full, lean } = await fullAndLean(protocol, {}, client(emu, { protocol: via }));
     assert.equal(full.err, undefined, `${protocol} via ${via}: ${full.err}`);
     assert.equal(lean.err, undefined, `${protocol} via ${via}: ${lean.err}`);
     assert.ok(lean.items.length > 5);
@@ -113,10 +118,7 @@ test("a failure mid-stream: the chunks before it delivered, StreamError with par
     ["chat", "malformed", "invalid_chunk"],
     ["messages", "error;at=4", "server_error"],
   ])) {
-    emu.reset(); // no prompt cache hit on the second request
-    const full = await iterate(protocol, { headers: { "x-emulator-fault": spec } });
-    emu.reset();
-    const lean = await iterate(protocol, { headers: { "x-emulator-fault": spec }, accumulate: false });
+    const { full, lean } = await fullAndLean(protocol, { headers: { "x-emulator-fault": spec } });
     for (const { err } of [full, lean]) {
       assert.ok(err instanceof StreamError, `${protocol} ${spec}: ${err}`);
       assert.equal(err.code, code);
