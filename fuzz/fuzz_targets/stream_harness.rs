@@ -147,7 +147,11 @@ struct Feed<A> {
 
 impl<A: Accumulate> Sink for Feed<A> {
     fn event(&mut self, event: EventRef<'_>) {
-        if !self.failed && !self.accumulator.apply(event.event, event.data, &mut self.log) {
+        if !self.failed
+            && !self
+                .accumulator
+                .apply(event.event, event.data, &mut self.log)
+        {
             self.failed = true;
         }
     }
@@ -194,12 +198,22 @@ pub fn check<A: Accumulate>(input: &[u8]) {
     // accumulator also checks each tool block's input JSON at its stop; one
     // that keeps none cannot, and goes on: up to that error, the same.
     let step = usize::from(seed % 7) + 1;
-    let full = feed(A::default(), bytes, step, true).log.0.unwrap_or_default();
-    let lean = feed(A::deltas_only(), bytes, step, true).log.0.unwrap_or_default();
+    let full = feed(A::default(), bytes, step, true)
+        .log
+        .0
+        .unwrap_or_default();
+    let lean = feed(A::deltas_only(), bytes, step, true)
+        .log
+        .0
+        .unwrap_or_default();
     match full.last() {
         Some(last) if last.starts_with("error Unable to parse tool parameter JSON") => {
             let before = full.len() - 1;
-            assert_eq!(lean.get(..before), Some(&full[..before]), "deltas_only heard otherwise");
+            assert_eq!(
+                lean.get(..before),
+                Some(&full[..before]),
+                "deltas_only heard otherwise"
+            );
         }
         _ => assert_eq!(lean, full, "deltas_only heard otherwise"),
     }
