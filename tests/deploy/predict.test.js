@@ -46,7 +46,10 @@ test("predict: any JSON in, the parsed JSON out, with _request_id", async () => 
 test("predict stream: the raw bytes, chunk by chunk, exactly as sent", async () => {
   const input = { prompt: "Stream me", stream: true };
   const expected = await rawPredict(input);
-  // `bytewise`: every byte is its own HTTP chunk, so the body arrives in many reads.
+  // `bytewise`: every byte is its own HTTP chunk. On a loaded machine (every suite at once)
+  // the client could still find them all in one socket read, so the pieces are also 20 ms
+  // apart: the body then arrives in several reads whatever the load (failed CI once).
+  emu.configure({ streamDelayMs: 20 });
   const stream = await client(emu).deployment(MODEL).predict(input, { stream: true, headers: { "x-emulator-fault": "bytewise" } });
   assert.ok(stream instanceof PredictStream);
   assert.equal(stream.response.headers.get("content-type"), "application/octet-stream");
